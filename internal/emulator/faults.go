@@ -1,0 +1,169 @@
+package emulator
+
+import (
+	"context"
+	"time"
+)
+
+// Fault makes matching calls misbehave. Faults form a queue: a call takes
+// the first fault that matches its operation and has calls left.
+type Fault struct {
+	Operation      string        // operation name; "" = every operation
+	Count          int           // matching calls affected; 0 (or less) = every one until ClearFaults
+	HTTPStatus     int           // status of the error (default: the gateway table's, or 400 for an API error)
+	ErrorCode      string        // gateway errorCode ("410", "500", ...): an {"error":{...}} body
+	ReturnCode     string        // API returnCode: a {"responseError":{...}} body
+	Message        string        // default: the code's name in the reference's table
+	Latency        time.Duration // sleep before handling; the call is abandoned when the client goes away
+	Drop           bool          // close the connection with no response, before the operation runs
+	DropAfterApply bool          // run the operation, then close the connection with no response
+}
+
+type queuedFault struct {
+	Fault
+	left int
+}
+
+// gatewayErrors is the reference's gateway error table.
+var gatewayErrors = map[string]struct {
+	status  int
+	message string
+}{
+	"100": {400, "Bad Request"},
+	"200": {401, "Authentication Failed"},
+	"210": {401, "Permission Denied"},
+	"300": {404, "Not Found"},
+	"400": {429, "Quota Exceeded"},
+	"410": {429, "Throttle Limited"},
+	"420": {429, "Rate Limited"},
+	"430": {413, "Request Entity Too Large"},
+	"500": {503, "Endpoint Error"},
+	"510": {504, "Endpoint Timeout"},
+	"900": {500, "Unexpected Error"},
+}
+
+// gatewayCodeForStatus picks the errorCode of a fault given only a status.
+var gatewayCodeForStatus = map[int]string{
+	400: "100", 401: "200", 404: "300", 413: "430", 429: "420", 503: "500", 504: "510",
+}
+
+// InjectFault queues a fault.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &queuedFault{Fault: f, left: f.Count})
+}
+
+// ClearFaults removes every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// takeFault returns the fault that applies to this call, if any, and uses up
+// one of its calls.
+func (s *Server) takeFault(op string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, q := range s.faults {
+		if q.Operation != "" && q.Operation != op {
+			continue
+		}
+		f := q.Fault
+		if q.Count > 0 {
+			if q.left--; q.left == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return &f
+	}
+	return nil
+}
+
+// faultError is the error response a fault calls for, or nil when it only
+// delays or drops.
+func faultError(f *Fault) *errorReply {
+	switch {
+	case f.ErrorCode != "":
+		def, ok := gatewayErrors[f.ErrorCode]
+		if !ok {
+			def = gatewayErrors["900"]
+		}
+		return gatewayError(orDefaultInt(f.HTTPStatus, def.status), f.ErrorCode, orDefault(f.Message, def.message), "")
+	case f.ReturnCode != "":
+		return apiErr(orDefaultInt(f.HTTPStatus, 400), f.ReturnCode, orDefault(f.Message, apiMessage(f.ReturnCode)))
+	case f.HTTPStatus != 0:
+		code := orDefault(gatewayCodeForStatus[f.HTTPStatus], "900")
+		return gatewayError(f.HTTPStatus, code, orDefault(f.Message, gatewayErrors[code].message), "")
+	}
+	return nil
+}
+
+func orDefaultInt(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// SetLatency adds a delay to every call (a gateway round trip, for benchmarks).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// SetRateLimit limits calls per second with a token bucket whose burst is
+// max(1, perSecond); calls beyond it get 429 gateway errorCode 420. 0 = off.
+func (s *Server) SetRateLimit(perSecond float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if perSecond <= 0 {
+		s.bucket = nil
+		return
+	}
+	burst := max(1, perSecond)
+	s.bucket = &tokenBucket{rate: perSecond, burst: burst, tokens: burst, last: time.Now()}
+}
+
+// tokenBucket runs on the wall clock: throughput is about real time even
+// when a test injects a fixed Options.Now.
+type tokenBucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+}
+
+func (s *Server) allow() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.bucket
+	if b == nil {
+		return true
+	}
+	now := time.Now()
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// sleep waits d unless the client goes away or the server closes first.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.closed:
+		return false
+	}
+}

@@ -1,0 +1,207 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Image is an image as the tests and the seed see it.
+type Image struct {
+	No             string // digits
+	Name           string // required
+	Description    string
+	Region         string        // "" = "KR"
+	Hypervisor     string        // "XEN" (default when "") or "KVM"
+	Status         string        // "INIT", "CREAT" (default when ""), "CREFL"
+	ReadyAfter     time.Duration // with Status INIT: becomes CREAT this long after PutImage (0 = stays INIT)
+	SharedLoginIDs []string      // login IDs the image is shared with
+}
+
+// Image statuses and hypervisors.
+const (
+	statusInit  = "INIT"
+	statusCreat = "CREAT"
+	statusCrefl = "CREFL"
+	hvXEN       = "XEN"
+	hvKVM       = "KVM"
+)
+
+var regions = []struct{ code, name string }{
+	{"KR", "Korea"}, {"SGN", "Singapore"}, {"JPN", "Japan"},
+}
+
+func knownRegion(code string) bool {
+	return slices.ContainsFunc(regions, func(r struct{ code, name string }) bool { return r.code == code })
+}
+
+// image is the stored state of one image.
+type image struct {
+	Image
+	created time.Time
+	readyAt time.Time // zero unless INIT with a ReadyAfter
+	shared  map[string]struct{}
+}
+
+// resolve applies a due INIT->CREAT transition; it persists so that an
+// injected clock going backwards does not undo it.
+func (im *image) resolve(now time.Time) {
+	if im.Status == statusInit && !im.readyAt.IsZero() && !now.Before(im.readyAt) {
+		im.Status = statusCreat
+	}
+}
+
+func (im *image) sharedIDs() []string {
+	ids := make([]string, 0, len(im.shared))
+	for id := range im.shared {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func (im *image) public() Image {
+	img := im.Image
+	img.SharedLoginIDs = im.sharedIDs()
+	return img
+}
+
+// normalize fills defaults and rejects what the API could never return.
+func normalize(img Image) (Image, error) {
+	if img.No == "" || strings.Trim(img.No, "0123456789") != "" {
+		return img, fmt.Errorf("image number %q: must be digits", img.No)
+	}
+	if strings.TrimSpace(img.Name) == "" {
+		return img, fmt.Errorf("image %s: name is required", img.No)
+	}
+	img.Region = orDefault(img.Region, "KR")
+	img.Hypervisor = orDefault(img.Hypervisor, hvXEN)
+	img.Status = orDefault(img.Status, statusCreat)
+	var errs []error
+	if !knownRegion(img.Region) {
+		errs = append(errs, fmt.Errorf("unknown region %q", img.Region))
+	}
+	if img.Hypervisor != hvXEN && img.Hypervisor != hvKVM {
+		errs = append(errs, fmt.Errorf("hypervisor %q: want XEN or KVM", img.Hypervisor))
+	}
+	if img.Status != statusInit && img.Status != statusCreat && img.Status != statusCrefl {
+		errs = append(errs, fmt.Errorf("status %q: want INIT, CREAT or CREFL", img.Status))
+	}
+	if img.ReadyAfter < 0 {
+		errs = append(errs, errors.New("negative ready-after duration"))
+	}
+	for _, id := range img.SharedLoginIDs {
+		if strings.TrimSpace(id) == "" {
+			errs = append(errs, errors.New("empty shared login ID"))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return img, fmt.Errorf("image %s: %w", img.No, err)
+	}
+	return img, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func idSet(ids []string) map[string]struct{} {
+	set := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		set[strings.TrimSpace(id)] = struct{}{}
+	}
+	return set
+}
+
+// PutImage creates or replaces an image. It panics on an invalid image
+// (non-digit number, empty name, unknown region, hypervisor or status): that
+// is a mistake in the test, not a condition to handle.
+func (s *Server) PutImage(img Image) {
+	img, err := normalize(img)
+	if err != nil {
+		panic("emulator: PutImage: " + err.Error())
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.putLocked(img)
+}
+
+func (s *Server) putLocked(img Image) {
+	now := s.now()
+	im := &image{Image: img, created: now, shared: idSet(img.SharedLoginIDs)}
+	im.SharedLoginIDs = nil // the set is the truth
+	if img.Status == statusInit && img.ReadyAfter > 0 {
+		im.readyAt = now.Add(img.ReadyAfter)
+	}
+	s.images[img.No] = im
+}
+
+// DeleteImage removes an image, as if deleted in the console.
+func (s *Server) DeleteImage(no string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.images, no)
+}
+
+// Image returns an image's current state: a due INIT is reported as CREAT and
+// SharedLoginIDs are sorted.
+func (s *Server) Image(no string) (Image, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	im := s.lookupLocked(no)
+	if im == nil {
+		return Image{}, false
+	}
+	return im.public(), true
+}
+
+// SetSharedLoginIDs replaces an image's shared set out of band, as if changed
+// in the console. It does nothing when the image does not exist.
+func (s *Server) SetSharedLoginIDs(no string, ids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if im := s.lookupLocked(no); im != nil {
+		im.shared = idSet(ids)
+		delete(im.shared, "")
+	}
+}
+
+// lookupLocked finds an image in any region and resolves its status.
+func (s *Server) lookupLocked(no string) *image {
+	im := s.images[no]
+	if im != nil {
+		im.resolve(s.now())
+	}
+	return im
+}
+
+// imagesLocked returns the region's images (resolved) ordered by number.
+func (s *Server) imagesLocked(region string) []*image {
+	var out []*image
+	now := s.now()
+	for _, im := range s.images {
+		if im.Region == region {
+			im.resolve(now)
+			out = append(out, im)
+		}
+	}
+	slices.SortFunc(out, func(a, b *image) int { return compareNo(a.No, b.No) })
+	return out
+}
+
+// compareNo orders digit strings numerically without overflow.
+func compareNo(a, b string) int {
+	ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(ta) != len(tb) {
+		return len(ta) - len(tb)
+	}
+	if c := strings.Compare(ta, tb); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}

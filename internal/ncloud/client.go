@@ -1,0 +1,259 @@
+// Package ncloud is a small client for the NAVER Cloud Platform vserver API:
+// the member server image and server image calls this provider needs, signed
+// with API Gateway signature v2 and retried on throttling and transient
+// failures.
+package ncloud
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	apiPath               = "/vserver/v2/"
+	defaultRetryMax       = 6
+	defaultRetryWaitMin   = 500 * time.Millisecond
+	defaultRetryWaitMax   = 20 * time.Second
+	defaultRequestTimeout = 60 * time.Second
+	maxBodyBytes          = 32 << 20 // a full 1000-row page is well under 2 MiB
+)
+
+// Sites lists the site names SiteURL knows, public (the default) first.
+var Sites = []string{"public", "gov", "fin"}
+
+var siteURLs = map[string]string{
+	"public": "https://ncloud.apigw.ntruss.com",
+	"gov":    "https://ncloud.apigw.gov-ntruss.com",
+	"fin":    "https://fin-ncloud.apigw.fin-ntruss.com",
+}
+
+// SiteURL returns the API gateway base URL of an NCP site ("public", "gov"
+// or "fin"), and false for any other name.
+func SiteURL(site string) (string, bool) {
+	u, ok := siteURLs[site]
+	return u, ok
+}
+
+// Config configures a Client. Zero values select the defaults noted.
+type Config struct {
+	AccessKey, SecretKey string
+	// BaseURL is the gateway base URL, e.g. https://ncloud.apigw.ntruss.com.
+	BaseURL string
+	// HTTPClient supplies the transport; nil selects a pooled cleanhttp transport.
+	HTTPClient *http.Client
+	// RetryMax is the number of retries after the first attempt:
+	// negative disables retries, 0 selects the default (6).
+	RetryMax     int
+	RetryWaitMin time.Duration // default 500ms
+	RetryWaitMax time.Duration // default 20s
+	// RequestTimeout bounds each attempt; default 60s.
+	RequestTimeout time.Duration
+	UserAgent      string
+	// Now is the clock for signature timestamps; nil selects time.Now.
+	Now func() time.Time
+}
+
+// Client calls the NCP vserver API. It is safe for concurrent use.
+type Client struct {
+	baseURL          string
+	accessKey        string // for masked logging only
+	userAgent        string
+	http             *http.Client
+	retryMax         int
+	waitMin, waitMax time.Duration
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return nil, errors.New("ncloud: access key and secret key are required")
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("ncloud: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	c := &Client{
+		baseURL:   strings.TrimRight(cfg.BaseURL, "/"),
+		accessKey: cfg.AccessKey,
+		userAgent: cfg.UserAgent,
+		retryMax:  cfg.RetryMax,
+		waitMin:   orDefault(cfg.RetryWaitMin, defaultRetryWaitMin),
+		waitMax:   orDefault(cfg.RetryWaitMax, defaultRetryWaitMax),
+	}
+	switch {
+	case c.retryMax < 0:
+		c.retryMax = 0
+	case c.retryMax == 0:
+		c.retryMax = defaultRetryMax
+	}
+	if c.waitMax < c.waitMin {
+		return nil, fmt.Errorf("ncloud: RetryWaitMax %s is below RetryWaitMin %s", c.waitMax, c.waitMin)
+	}
+	base := cfg.HTTPClient
+	if base == nil {
+		base = retryablehttp.NewClient().HTTPClient // cleanhttp's pooled client
+	}
+	next := base.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	c.http = &http.Client{
+		Transport: &signer{next: next, accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, now: now},
+		// http.Client's timeout covers one attempt, body included:
+		// retryablehttp calls Do once per attempt.
+		Timeout: orDefault(cfg.RequestTimeout, defaultRequestTimeout),
+		// The gateway does not redirect; following one would send signed
+		// requests somewhere else. A 3xx becomes an *Error instead.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// call performs one operation and decodes the <op>Response payload into out.
+// GET carries params in the query string, POST in a form body.
+func (c *Client) call(ctx context.Context, op, method string, params url.Values, out any) error {
+	params.Set("responseFormatType", "json")
+	encoded := params.Encode()
+	target := c.baseURL + apiPath + op
+	var body any // nil: no body
+	if method == http.MethodGet {
+		target += "?" + encoded
+	} else {
+		body = []byte(encoded)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		return fmt.Errorf("ncloud %s: building request: %w", op, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	// Parameters may hold login IDs (personal data): TRACE only.
+	tflog.Trace(ctx, "ncloud API request", map[string]any{
+		"operation": op, "method": method, "parameters": encoded, "access_key": maskKey(c.accessKey),
+	})
+
+	x := &exchange{op: op, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax}
+	resp, err := c.retryClient(x).Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	switch {
+	case err != nil && ctx.Err() != nil:
+		var last *Error
+		if errors.As(x.err, &last) {
+			return fmt.Errorf("ncloud %s: %w (last attempt: %w)", op, ctx.Err(), last)
+		}
+		return fmt.Errorf("ncloud %s: %w", op, ctx.Err())
+	case x.err != nil:
+		return x.failure()
+	case err != nil: // retryablehttp failed before any attempt was evaluated
+		return fmt.Errorf("ncloud %s: %w", op, err)
+	}
+	if err := json.Unmarshal(x.payload, out); err != nil {
+		return &Error{Operation: op, StatusCode: http.StatusOK, RequestID: x.requestID, Attempts: x.attempts,
+			Message: "unexpected response payload: " + err.Error()}
+	}
+	return nil
+}
+
+// readResponse reads one attempt's answer whole (retry decisions need the
+// error code in the body) and returns the <op>Response payload and request
+// ID, or the failure.
+func readResponse(op string, resp *http.Response) (json.RawMessage, string, error) {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	resp.Body.Close()
+	resp.Body = http.NoBody // retryablehttp drains it before a retry
+	traceID := resp.Header.Get("x-ncp-trace-id")
+	if err != nil {
+		return nil, traceID, fmt.Errorf("reading response body: %w", err)
+	}
+	if len(body) > maxBodyBytes {
+		return nil, traceID, &Error{Operation: op, StatusCode: resp.StatusCode, RequestID: traceID,
+			Message: fmt.Sprintf("response body exceeds %d bytes", maxBodyBytes)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := parseError(op, resp.StatusCode, traceID, body)
+		return nil, e.RequestID, e
+	}
+	return decodeSuccess(op, resp.StatusCode, traceID, body)
+}
+
+// decodeSuccess unwraps {"<op>Response": {...}} generically and checks its
+// returnCode.
+func decodeSuccess(op string, status int, traceID string, body []byte) (json.RawMessage, string, error) {
+	var wrapper map[string]json.RawMessage
+	if err := json.Unmarshal(body, &wrapper); err != nil {
+		return nil, traceID, &Error{Operation: op, StatusCode: status, RequestID: traceID,
+			Message: "unparsable response: " + snippet(body)}
+	}
+	payload, ok := wrapper[op+"Response"]
+	if !ok { // perhaps an error shape with a 2xx status
+		e := parseError(op, status, traceID, body)
+		return nil, e.RequestID, e
+	}
+	var h struct {
+		RequestID     string     `json:"requestId"`
+		ReturnCode    flexString `json:"returnCode"`
+		ReturnMessage string     `json:"returnMessage"`
+	}
+	if err := json.Unmarshal(payload, &h); err != nil {
+		return nil, traceID, &Error{Operation: op, StatusCode: status, RequestID: traceID,
+			Message: "unparsable response: " + snippet(payload)}
+	}
+	id := h.RequestID
+	if id == "" {
+		id = traceID
+	}
+	if h.ReturnCode != "" && h.ReturnCode != "0" {
+		return nil, id, &Error{Operation: op, StatusCode: status, Code: string(h.ReturnCode),
+			Message: h.ReturnMessage, RequestID: id}
+	}
+	return payload, id, nil
+}
+
+// flexString accepts a JSON string, a number (NCP sends totalRows and codes
+// either way) or any other value as its raw text; null is "".
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*f = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	default:
+		*f = flexString(b)
+	}
+	return nil
+}

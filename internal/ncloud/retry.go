@@ -1,0 +1,183 @@
+package ncloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// exchange is one API call across its HTTP attempts. retryablehttp runs its
+// hooks one after another on the caller's goroutine, so it needs no lock.
+type exchange struct {
+	op               string
+	retryMax         int
+	waitMin, waitMax time.Duration
+
+	attempts  int
+	started   time.Time     // start of the current attempt
+	wait      time.Duration // backoff chosen by checkRetry, handed to retryablehttp
+	payload   json.RawMessage
+	requestID string
+	err       error // the last attempt's failure: *Error or a transport error
+}
+
+// retryClient builds a retryablehttp client for one call: its hooks close
+// over the exchange, and checkRetry receives the request's context, so every
+// log line goes through tflog with the caller's context.
+func (c *Client) retryClient(x *exchange) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     c.retryMax,
+		RetryWaitMin: c.waitMin,
+		RetryWaitMax: c.waitMax,
+		RequestLogHook: func(retryablehttp.Logger, *http.Request, int) {
+			x.attempts++
+			x.started = time.Now()
+		},
+		CheckRetry: x.checkRetry,
+		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration {
+			return x.wait
+		},
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			if resp != nil {
+				resp.Body.Close()
+			}
+			return nil, err
+		},
+	}
+}
+
+// checkRetry evaluates each attempt: it reads the response, logs the
+// attempt and decides whether to retry and after how long.
+//
+// Retrying setMemberServerImageSharingPermission is safe: it replaces the
+// whole shared set, so applying it twice gives the same result.
+func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	status := 0
+	x.payload, x.requestID, x.err = nil, "", redact(err)
+	if err == nil {
+		status = resp.StatusCode
+		x.payload, x.requestID, x.err = readResponse(x.op, resp)
+	}
+	var apiErr *Error
+	if errors.As(x.err, &apiErr) {
+		apiErr.Attempts = x.attempts
+	}
+	fields := map[string]any{
+		"operation": x.op, "attempt": x.attempts, "http_status": status,
+		"duration_ms": time.Since(x.started).Milliseconds(), "request_id": x.requestID,
+	}
+	if x.err != nil {
+		fields["error"] = reason(x.err)
+	}
+	tflog.Debug(ctx, "ncloud API attempt", fields)
+
+	if x.err == nil || ctx.Err() != nil || !retryable(x.err) || x.attempts > x.retryMax {
+		return false, nil
+	}
+	x.wait = backoff(x.waitMin, x.waitMax, x.attempts, resp)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < x.wait {
+		tflog.Debug(ctx, "ncloud API not retrying: the backoff would outlast the context deadline",
+			map[string]any{"operation": x.op, "attempt": x.attempts, "wait": x.wait.String()})
+		return false, nil
+	}
+	tflog.Warn(ctx, "ncloud API retrying", map[string]any{
+		"operation": x.op, "attempt": x.attempts, "reason": reason(x.err), "wait": x.wait.String(),
+	})
+	return true, nil
+}
+
+// failure is the error a call returns when its last attempt failed.
+func (x *exchange) failure() error {
+	var apiErr *Error
+	if errors.As(x.err, &apiErr) {
+		return apiErr
+	}
+	return fmt.Errorf("ncloud %s: failed after %d attempt(s): %w", x.op, x.attempts, x.err)
+}
+
+// retryable reports whether a failed attempt is worth repeating.
+func retryable(err error) bool {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr.Retryable()
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return false // a misspelt host stays misspelt
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	return (errors.As(err, &netErr) && netErr.Timeout()) || errors.As(err, &opErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// reason describes a failure for logs. An *Error gives only status and code:
+// its message might echo a login ID, which only TRACE may show.
+func reason(err error) string {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return fmt.Sprintf("HTTP %d code %q", apiErr.StatusCode, apiErr.Code)
+	}
+	return err.Error()
+}
+
+// backoff is exponential with equal jitter, capped at max: half of each step
+// is fixed so that a retry is never early, half random so that parallel
+// Terraform operations throttled together do not retry in lockstep. A
+// Retry-After header wins, still capped at max. attempt counts from 1.
+func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return min(d, waitMax)
+		}
+	}
+	step := waitMax
+	if attempt <= 31 {
+		if s := waitMin << (attempt - 1); s > 0 && s < waitMax {
+			step = s
+		}
+	}
+	return step/2 + rand.N(step/2+1)
+}
+
+// retryAfter parses a Retry-After value: delay seconds or an HTTP date.
+func retryAfter(v string) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0), true
+	}
+	return 0, false
+}
+
+// redact drops the query string from a transport error's URL: GET
+// parameters belong in neither logs nor diagnostics.
+func redact(err error) error {
+	var urlErr *url.Error
+	if !errors.As(err, &urlErr) {
+		return err
+	}
+	u, perr := url.Parse(urlErr.URL)
+	if perr != nil {
+		return urlErr.Err
+	}
+	u.RawQuery = ""
+	return &url.Error{Op: urlErr.Op, URL: u.String(), Err: urlErr.Err}
+}

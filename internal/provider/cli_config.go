@@ -1,0 +1,48 @@
+package provider
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// readCLIConfig reads the keys from the ncloud CLI file ~/.ncloud/configure,
+// as the official SDK does: plain "key = value" lines, other lines ignored.
+// A missing file is not an error: it yields empty keys.
+func readCLIConfig() (accessKey, secretKey string, err error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", "", nil
+	}
+	name := filepath.Join(home, ".ncloud", "configure")
+	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("open %s: %w", name, err)
+	}
+	defer f.Close()
+
+	scanner := bufio.NewScanner(f)
+	for scanner.Scan() {
+		key, value, ok := strings.Cut(scanner.Text(), "=")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(key) {
+		case "ncloud_access_key_id":
+			accessKey = strings.TrimSpace(value)
+		case "ncloud_secret_access_key":
+			secretKey = strings.TrimSpace(value)
+		}
+	}
+	if err := scanner.Err(); err != nil {
+		return "", "", fmt.Errorf("read %s: %w", name, err)
+	}
+	return accessKey, secretKey, nil
+}

@@ -1,0 +1,229 @@
+// Package provider implements the ncloudimage Terraform provider: its
+// configuration and its resources.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+)
+
+var _ provider.Provider = (*ncloudimageProvider)(nil)
+
+const defaultRegion = "KR"
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &ncloudimageProvider{version: version}
+	}
+}
+
+type ncloudimageProvider struct {
+	version string
+}
+
+type providerModel struct {
+	AccessKey types.String `tfsdk:"access_key"`
+	SecretKey types.String `tfsdk:"secret_key"`
+	Region    types.String `tfsdk:"region"`
+	Site      types.String `tfsdk:"site"`
+	Endpoint  types.String `tfsdk:"endpoint"`
+}
+
+// providerData is what resources receive from Configure.
+type providerData struct {
+	client *ncloud.Client
+	region string
+}
+
+func (p *ncloudimageProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "ncloudimage"
+	resp.Version = p.version
+}
+
+func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages NAVER Cloud Platform (NCP) server images: who a member server image is shared with. " +
+			"Settings and environment variables are the same as the official `ncloud` provider's.",
+		Attributes: map[string]schema.Attribute{
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "NCP API access key. Falls back to `NCLOUD_ACCESS_KEY` (or `NCLOUD_ACCESS_KEY_ID`), " +
+					"then to `ncloud_access_key_id` in the ncloud CLI file `~/.ncloud/configure`.",
+				Optional: true,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "NCP API secret key. Falls back to `NCLOUD_SECRET_KEY` (or `NCLOUD_SECRET_ACCESS_KEY`), " +
+					"then to `ncloud_secret_access_key` in `~/.ncloud/configure`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Default region code of resources, e.g. `KR`, `SGN`, `JPN`. Falls back to `NCLOUD_REGION`, then `KR`.",
+				Optional:            true,
+				Validators:          []validator.String{regionValidator()},
+			},
+			"site": schema.StringAttribute{
+				MarkdownDescription: "NCP site, which picks the API gateway: `public`, `gov` or `fin`. Falls back to `NCLOUD_SITE`, then `public`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(ncloud.Sites...)},
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "API gateway base URL, overriding `site`, e.g. a local NCP emulator. Falls back to `NCLOUD_API_GW`. " +
+					"Must be `https://`; `http://` is accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).",
+				Optional: true,
+			},
+		},
+	}
+}
+
+func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]types.String{
+		"access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "region": cfg.Region, "site": cfg.Site, "endpoint": cfg.Endpoint,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown ncloudimage provider "+name,
+				fmt.Sprintf("The provider setting %q depends on a value that is not known until apply. "+
+					"Set it to a literal, a variable, or use its environment variable instead.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	accessKey := setting(cfg.AccessKey, "NCLOUD_ACCESS_KEY", "NCLOUD_ACCESS_KEY_ID")
+	secretKey := setting(cfg.SecretKey, "NCLOUD_SECRET_KEY", "NCLOUD_SECRET_ACCESS_KEY")
+	if accessKey == "" && secretKey == "" {
+		var err error
+		accessKey, secretKey, err = readCLIConfig()
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot read the ncloud CLI configuration", err.Error())
+			return
+		}
+	}
+	// Registered before anything is logged, so the secret can never reach a log line.
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey)
+	if accessKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing NCP access key",
+			"Set access_key in the provider block, or the environment variable NCLOUD_ACCESS_KEY, "+
+				"or ncloud_access_key_id in ~/.ncloud/configure.")
+	}
+	if secretKey == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("secret_key"), "Missing NCP secret key",
+			"Set secret_key in the provider block, or the environment variable NCLOUD_SECRET_KEY, "+
+				"or ncloud_secret_access_key in ~/.ncloud/configure.")
+	}
+
+	region := setting(cfg.Region, "NCLOUD_REGION")
+	if region == "" {
+		region = defaultRegion
+	} else if !regionPattern.MatchString(region) {
+		resp.Diagnostics.AddAttributeError(path.Root("region"), "Invalid NCP region",
+			fmt.Sprintf("The region %q (from region or NCLOUD_REGION) is not a region code: use upper-case letters such as KR, SGN or JPN.", region))
+	}
+
+	site := setting(cfg.Site, "NCLOUD_SITE")
+	if site == "" {
+		site = "public"
+	}
+	baseURL, ok := ncloud.SiteURL(site)
+	if !ok {
+		resp.Diagnostics.AddAttributeError(path.Root("site"), "Invalid NCP site",
+			fmt.Sprintf("The site %q (from site or NCLOUD_SITE) is not one of %s.", site, strings.Join(ncloud.Sites, ", ")))
+	}
+	if endpoint := setting(cfg.Endpoint, "NCLOUD_API_GW"); endpoint != "" {
+		if err := checkEndpoint(endpoint); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid NCP API endpoint",
+				fmt.Sprintf("The endpoint %q (from endpoint or NCLOUD_API_GW) %s.", endpoint, err))
+		}
+		baseURL = strings.TrimRight(endpoint, "/")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	client, err := ncloud.New(ncloud.Config{
+		AccessKey: accessKey,
+		SecretKey: secretKey,
+		BaseURL:   baseURL,
+		UserAgent: "terraform-provider-ncloudimage/" + p.version,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the NCP API client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured NCP API client", map[string]any{"base_url": baseURL, "region": region})
+	data := &providerData{client: client, region: region}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *ncloudimageProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{newSharingPermissionResource}
+}
+
+func (p *ncloudimageProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// setting returns the configured value, else the first non-empty environment variable.
+func setting(v types.String, envs ...string) string {
+	if s := v.ValueString(); s != "" {
+		return s
+	}
+	for _, name := range envs {
+		if s := os.Getenv(name); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// checkEndpoint allows plain HTTP only where the traffic cannot leave the machine.
+func checkEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return fmt.Errorf("is not a base URL such as https://ncloud.apigw.ntruss.com")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			return nil
+		}
+		return fmt.Errorf("uses http:// with a host that is not loopback: use https://, or http:// only for 127.0.0.0/8, ::1 or localhost")
+	default:
+		return fmt.Errorf("must start with https:// (or http:// for a loopback host)")
+	}
+}
+
+// regionPattern accepts NCP region codes (KR, SGN, JPN, USWN, ...) and
+// catches typos such as lower case or spaces before any API call.
+var regionPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
+
+func regionValidator() validator.String {
+	return stringvalidator.RegexMatches(regionPattern, "must be an NCP region code in upper case, such as KR, SGN or JPN")
+}

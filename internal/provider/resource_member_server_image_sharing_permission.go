@@ -1,0 +1,383 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*sharingPermissionResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*sharingPermissionResource)(nil)
+	_ resource.ResourceWithImportState = (*sharingPermissionResource)(nil)
+)
+
+const (
+	defaultCreateTimeout = 20 * time.Minute // long enough for a fresh image to leave INIT
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 20 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+
+	statusInit    = "INIT"
+	statusCreated = "CREAT"
+	statusFailed  = "CREFL"
+)
+
+var (
+	imageNoPattern = regexp.MustCompile(`^[0-9]+$`)
+	loginIDPattern = regexp.MustCompile(`^[^\s\p{C}]+$`)
+)
+
+func newSharingPermissionResource() resource.Resource {
+	return &sharingPermissionResource{}
+}
+
+type sharingPermissionResource struct {
+	data *providerData
+}
+
+type sharingPermissionModel struct {
+	ID                  types.String   `tfsdk:"id"`
+	MemberServerImageNo types.String   `tfsdk:"member_server_image_no"`
+	SharedLoginIDs      types.Set      `tfsdk:"shared_login_ids"`
+	ShareStatus         types.String   `tfsdk:"share_status"`
+	Region              types.String   `tfsdk:"region"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *sharingPermissionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_member_server_image_sharing_permission"
+}
+
+func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages the exact set of NCP login IDs a member server image (a XEN \"my server image\") is shared with. " +
+			"The resource is authoritative: it removes logins that were added outside Terraform. " +
+			"KVM images are rejected at plan time, as the member server image API does not support them.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The member server image number.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"member_server_image_no": schema.StringAttribute{
+				MarkdownDescription: "Number of the member server image to share (digits). Changing it replaces the resource.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(imageNoPattern, "must be a member server image number (digits only)"),
+				},
+			},
+			"shared_login_ids": schema.SetAttribute{
+				MarkdownDescription: "NCP login IDs the image is shared with, exactly. An empty set shares it with nobody. " +
+					"Each ID is non-empty, at most 100 characters, without whitespace or control characters.",
+				Required:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(
+						stringvalidator.UTF8LengthBetween(1, 100),
+						stringvalidator.RegexMatches(loginIDPattern, "must not contain whitespace or control characters"),
+					),
+				},
+			},
+			"share_status": schema.StringAttribute{
+				MarkdownDescription: "The API's share status code: `SHARE` while shared, `NULL` when shared with nobody.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region code of the image. Defaults to the provider's region. Changing it replaces the resource.",
+				Optional:            true,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{regionValidator()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *sharingPermissionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ModifyPlan fills the region from the provider and rejects, at plan time,
+// images that cannot be shared (KVM, unknown, failed), so that an apply never
+// stops half-way on them.
+func (r *sharingPermissionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan, state sharingPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	creating := req.State.Raw.IsNull()
+	if !creating {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	var configRegion types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("region"), &configRegion)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if configRegion.IsNull() {
+		plan.Region = types.StringValue(r.data.region)
+	}
+	if !creating && !plan.Region.Equal(state.Region) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
+	}
+	replacing := !creating && (!plan.MemberServerImageNo.Equal(state.MemberServerImageNo) || !plan.Region.Equal(state.Region))
+	if replacing || (!creating && !plan.SharedLoginIDs.Equal(state.SharedLoginIDs)) {
+		// The API decides the status of the new set; only the apply knows it.
+		plan.ShareStatus = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+
+	// An unknown number is checked at apply, before any write (see Create).
+	if (creating || replacing) && !plan.MemberServerImageNo.IsUnknown() && !plan.Region.IsUnknown() {
+		_, diags := r.lookupImage(ctx, plan.Region.ValueString(), plan.MemberServerImageNo.ValueString())
+		resp.Diagnostics.Append(diags...)
+	}
+}
+
+func (r *sharingPermissionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan sharingPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	region, no := plan.Region.ValueString(), plan.MemberServerImageNo.ValueString()
+	img, diags := r.lookupImage(ctx, region, no)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.waitUntilCreated(ctx, region, img)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.share(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *sharingPermissionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state sharingPermissionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if state.Region.IsNull() { // just imported
+		state.Region = types.StringValue(r.data.region)
+	}
+	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
+	img, err := r.data.client.GetMemberServerImage(ctx, region, no)
+	if errors.Is(err, ncloud.ErrNotFound) {
+		tflog.Warn(ctx, "member server image no longer exists; removing it from state", map[string]any{"member_server_image_no": no})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read member server image %s", no), errorDetail(err))
+		return
+	}
+	resp.Diagnostics.Append(setFromImage(ctx, &state, img)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *sharingPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan sharingPermissionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	r.share(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete shares the image with nobody. An image that is gone shares nothing.
+func (r *sharingPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state sharingPermissionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
+	_, err := r.data.client.SetMemberServerImageSharingPermission(ctx, region, no, nil)
+	if err == nil {
+		return
+	}
+	if _, getErr := r.data.client.GetMemberServerImage(ctx, region, no); errors.Is(getErr, ncloud.ErrNotFound) {
+		tflog.Info(ctx, "member server image no longer exists; nothing to unshare", map[string]any{"member_server_image_no": no})
+		return
+	}
+	resp.Diagnostics.AddError(fmt.Sprintf("Cannot unshare member server image %s", no), errorDetail(err))
+}
+
+// ImportState takes the member server image number; the region is the provider's.
+func (r *sharingPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !imageNoPattern.MatchString(req.ID) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import a member server image sharing permission by the image number (digits only), got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_server_image_no"), req.ID)...)
+}
+
+// share replaces the image's whole shared set with the planned one and takes
+// the state from the API's answer, not from the plan.
+func (r *sharingPermissionResource) share(ctx context.Context, m *sharingPermissionModel, diags *diag.Diagnostics) {
+	var ids []string
+	diags.Append(m.SharedLoginIDs.ElementsAs(ctx, &ids, false)...)
+	if diags.HasError() {
+		return
+	}
+	region, no := m.Region.ValueString(), m.MemberServerImageNo.ValueString()
+	tflog.Debug(ctx, "setting member server image sharing", map[string]any{"member_server_image_no": no, "login_id_count": len(ids)})
+	img, err := r.data.client.SetMemberServerImageSharingPermission(ctx, region, no, ids)
+	if err == nil && img == nil {
+		img, err = r.data.client.GetMemberServerImage(ctx, region, no)
+	}
+	if err != nil {
+		diags.AddError(fmt.Sprintf("Cannot share member server image %s", no), errorDetail(err))
+		return
+	}
+	diags.Append(setFromImage(ctx, m, img)...)
+}
+
+// lookupImage finds a member server image and explains why it cannot be
+// shared when it cannot: KVM images live only in the server image API.
+func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no string) (*ncloud.MemberServerImage, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	attr := path.Root("member_server_image_no")
+	img, err := r.data.client.GetMemberServerImage(ctx, region, no)
+	switch {
+	case err == nil && img.Status.Code == statusFailed:
+		diags.AddAttributeError(attr, fmt.Sprintf("Member server image %s failed to create", no),
+			fmt.Sprintf("NCP reports the image %q in status %s (%s): it cannot be shared. Create the image again and use its new number.",
+				img.Name, img.Status.Code, img.Status.CodeName))
+		return nil, diags
+	case err == nil:
+		return img, diags
+	case !errors.Is(err, ncloud.ErrNotFound):
+		diags.AddAttributeError(attr, fmt.Sprintf("Cannot look up member server image %s", no), errorDetail(err))
+		return nil, diags
+	}
+
+	serverImage, err := r.data.client.GetServerImage(ctx, region, no)
+	switch {
+	case err == nil && serverImage.Hypervisor.Code == "KVM":
+		diags.AddAttributeError(attr, fmt.Sprintf("Server image %s is a KVM image", no),
+			fmt.Sprintf("The image %s (%q) runs on KVM. KVM images are not supported by member server image sharing "+
+				"(setMemberServerImageSharingPermission). Share KVM images through the server image API "+
+				"(addServerImageSharingPermission / removeServerImageSharingPermission) instead.", no, serverImage.Name))
+	case err == nil:
+		diags.AddAttributeError(attr, fmt.Sprintf("Server image %s is not a member server image", no),
+			fmt.Sprintf("The image %s (%q, hypervisor %s) exists in the server image API but not in the member server image API, "+
+				"so member server image sharing cannot manage it.", no, serverImage.Name, serverImage.Hypervisor.Code))
+	case errors.Is(err, ncloud.ErrNotFound):
+		diags.AddAttributeError(attr, fmt.Sprintf("Member server image %s not found", no),
+			fmt.Sprintf("No image numbered %s exists in region %s. Check member_server_image_no and region.", no, region))
+	default:
+		diags.AddAttributeError(attr, fmt.Sprintf("Cannot look up server image %s", no), errorDetail(err))
+	}
+	return nil, diags
+}
+
+// waitUntilCreated waits, with backoff, for an image still being created:
+// NCP shares only images in status CREAT.
+func (r *sharingPermissionResource) waitUntilCreated(ctx context.Context, region string, img *ncloud.MemberServerImage) diag.Diagnostics {
+	for delay := time.Second; img.Status.Code == statusInit; delay = min(2*delay, 30*time.Second) {
+		tflog.Info(ctx, "waiting for member server image to be created", map[string]any{
+			"member_server_image_no": img.InstanceNo, "status": img.Status.Code, "next_check_in": delay.String()})
+		select {
+		case <-ctx.Done():
+			var diags diag.Diagnostics
+			diags.AddAttributeError(path.Root("member_server_image_no"),
+				fmt.Sprintf("Timed out waiting for member server image %s", img.InstanceNo),
+				fmt.Sprintf("The image is still in status %s (being created). Apply again later, or raise timeouts.create.", img.Status.Code))
+			return diags
+		case <-time.After(delay):
+		}
+		var diags diag.Diagnostics
+		if img, diags = r.lookupImage(ctx, region, img.InstanceNo); diags.HasError() {
+			return diags
+		}
+	}
+	return nil
+}
+
+// setFromImage copies what the API holds into the model.
+func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.MemberServerImage) diag.Diagnostics {
+	ids, diags := types.SetValueFrom(ctx, types.StringType, img.SharedLoginIDs)
+	m.ID = m.MemberServerImageNo
+	m.SharedLoginIDs = ids
+	m.ShareStatus = types.StringValue(img.ShareStatus.Code)
+	return diags
+}

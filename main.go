@@ -1,0 +1,30 @@
+// Command terraform-provider-ncloudimage serves the ncloudimage Terraform
+// provider over plugin protocol 6.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/provider"
+)
+
+// version is set by the release build (goreleaser ldflags).
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/ncloudimage/ncloudimage",
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
