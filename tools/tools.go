@@ -1,10 +1,8 @@
-// Copyright (c) The ncloudimage authors.
-// SPDX-License-Identifier: MPL-2.0
-
 //go:build generate
 
-// Package tools pins the developer tools in their own module, so that they stay
-// out of the provider's go.mod, and holds the go:generate lines for docs.
+// Package tools pins the developer tools (tfplugindocs, golangci-lint) in a
+// module of their own, so that they stay out of the provider's go.mod, and
+// holds the go:generate lines that `make generate` runs.
 package tools
 
 import (
@@ -12,10 +10,10 @@ import (
 	_ "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs"
 )
 
-// Format Terraform code for use in documentation.
-// If you do not have Terraform installed, you can remove the formatting command, but it is suggested
-// to ensure the documentation is formatted properly.
+// Format the examples first: tfplugindocs copies them into the docs verbatim.
 //go:generate terraform fmt -recursive ../examples/
 
-// Generate documentation.
+// Generate docs/ from the provider schema, templates/ and examples/. The
+// provider name is given because tfplugindocs would otherwise guess it from
+// the directory name.
 //go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name ncloudimage

@@ -159,7 +159,7 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 	})
 
 	x := &exchange{op: op, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax}
-	resp, err := c.retryClient(x).Do(req)
+	resp, err := x.retryClient(c.http).Do(req)
 	if resp != nil {
 		resp.Body.Close()
 	}

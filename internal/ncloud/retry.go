@@ -33,15 +33,13 @@ type exchange struct {
 	err       error // the last attempt's failure: *Error or a transport error
 }
 
-// retryClient builds a retryablehttp client for one call: its hooks close
-// over the exchange, and checkRetry receives the request's context, so every
-// log line goes through tflog with the caller's context.
-func (c *Client) retryClient(x *exchange) *retryablehttp.Client {
+// retryClient builds a retryablehttp client for one call over hc: its hooks
+// close over the exchange, and checkRetry receives the request's context, so
+// every log line goes through tflog with the caller's context.
+func (x *exchange) retryClient(hc *http.Client) *retryablehttp.Client {
 	return &retryablehttp.Client{
-		HTTPClient:   c.http,
-		RetryMax:     c.retryMax,
-		RetryWaitMin: c.waitMin,
-		RetryWaitMax: c.waitMax,
+		HTTPClient: hc,
+		RetryMax:   x.retryMax, // checkRetry enforces it too, to log only real retries
 		RequestLogHook: func(retryablehttp.Logger, *http.Request, int) {
 			x.attempts++
 			x.started = time.Now()
@@ -129,7 +127,10 @@ func retryable(err error) bool {
 func reason(err error) string {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
-		return fmt.Sprintf("HTTP %d code %q", apiErr.StatusCode, apiErr.Code)
+		if apiErr.Code == "" {
+			return fmt.Sprintf("HTTP %d", apiErr.StatusCode)
+		}
+		return fmt.Sprintf("HTTP %d code %s", apiErr.StatusCode, apiErr.Code)
 	}
 	return err.Error()
 }

@@ -122,8 +122,11 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 			return
 		}
 	}
-	// Registered before anything is logged, so the secret can never reach a log line.
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey)
+	if secretKey != "" {
+		// Registered before anything is logged, so the secret can never reach a log line.
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey)
+		ctx = tflog.MaskMessageStrings(ctx, secretKey)
+	}
 	if accessKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing NCP access key",
 			"Set access_key in the provider block, or the environment variable NCLOUD_ACCESS_KEY, "+

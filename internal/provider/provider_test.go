@@ -168,6 +168,19 @@ resource "ncloudimage_member_server_image_sharing_permission" "test" {
 			ExpectError: regexp.MustCompile(c.want),
 		})
 	}
+	// A setting that is only known after apply cannot configure the provider.
+	steps = append(steps, resource.TestStep{
+		Config: `
+resource "terraform_data" "key" {
+  input = "a"
+}
+provider "ncloudimage" {
+  access_key = terraform_data.key.output
+  secret_key = "s"
+}` + resourceBlock,
+		PlanOnly:    true,
+		ExpectError: regexp.MustCompile(`Unknown ncloudimage provider access_key`),
+	})
 	// An environment variable is named when it holds the bad value.
 	steps = append(steps, resource.TestStep{
 		PreConfig: func() {

@@ -263,13 +263,26 @@ resource "ncloudimage_member_server_image_sharing_permission" "test" {
 func TestAccSharingPermission_imageNotFound(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
+	inOtherRegion := env.config(fmt.Sprintf(`
+resource "ncloudimage_member_server_image_sharing_permission" "test" {
+  member_server_image_no = %q
+  region                 = "JPN"
+  shared_login_ids       = [%q]
+}`, env.imageNo, env.loginIDs[0]))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:      env.sharing(testMissingImage, env.loginIDs[0]),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Member server image ` + testMissingImage + ` not found`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      env.sharing(testMissingImage, env.loginIDs[0]),
+				PlanOnly:    true,
+				ExpectError: wrapped(`Member server image `+testMissingImage+` not found`, `Check member_server_image_no and region`),
+			},
+			{ // images belong to one region
+				Config:      inOtherRegion,
+				PlanOnly:    true,
+				ExpectError: wrapped(`Member server image `+env.imageNo+` not found`, `in region JPN`),
+			},
+		},
 	})
 }
 

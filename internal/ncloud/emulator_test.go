@@ -1,0 +1,85 @@
+package ncloud_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+)
+
+// TestAgainstEmulator runs the client against the independently written
+// emulator: two implementations of the reference must agree.
+func TestAgainstEmulator(t *testing.T) {
+	const ak, sk = "EMULATORACCESS", "EMULATORSECRET"
+	s := emulator.New(emulator.Options{AccessKey: ak, SecretKey: sk})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.PutImage(emulator.Image{No: "10001", Name: "xen"})
+	s.PutImage(emulator.Image{No: "10002", Name: "kvm", Hypervisor: "KVM"})
+	s.PutImage(emulator.Image{No: "10003", Name: "fresh", Status: "INIT"})
+	c, err := ncloud.New(ncloud.Config{AccessKey: ak, SecretKey: sk, BaseURL: s.URL(),
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	ids := []string{"b@example.com", "a+tag@example.com"}
+	img, err := c.SetMemberServerImageSharingPermission(ctx, "KR", "10001", ids)
+	if err != nil || img == nil || img.ShareStatus.Code != "SHARE" || len(img.SharedLoginIDs) != 2 {
+		t.Fatalf("set: %+v, %v", img, err)
+	}
+	got, err := c.GetMemberServerImage(ctx, "", "10001")
+	if err != nil || !sameSet(got.SharedLoginIDs, ids) || got.Status.Code != "CREAT" {
+		t.Errorf("get: %+v, %v", got, err)
+	}
+	if img, err = c.SetMemberServerImageSharingPermission(ctx, "", "10001", nil); err != nil ||
+		img.ShareStatus.Code == "SHARE" || img.SharedLoginIDs == nil || len(img.SharedLoginIDs) != 0 {
+		t.Errorf("unshare: %+v, %v", img, err)
+	}
+
+	for _, no := range []string{"99999", "10002"} { // unknown; KVM is not in the member API
+		if _, err := c.GetMemberServerImage(ctx, "KR", no); !errors.Is(err, ncloud.ErrNotFound) {
+			t.Errorf("member image %s: %v", no, err)
+		}
+	}
+	if si, err := c.GetServerImage(ctx, "KR", "10002"); err != nil || si.Hypervisor.Code != "KVM" {
+		t.Errorf("server image: %+v, %v", si, err)
+	}
+	if _, err := c.GetServerImage(ctx, "KR", "99999"); !errors.Is(err, ncloud.ErrNotFound) {
+		t.Errorf("unknown server image: %v", err)
+	}
+	var apiErr *ncloud.Error
+	if _, err := c.SetMemberServerImageSharingPermission(ctx, "", "10003", ids); !errors.As(err, &apiErr) || apiErr.StatusCode != 400 {
+		t.Errorf("sharing an INIT image: %v", err)
+	}
+	list, err := c.GetMemberServerImages(ctx, "KR", []string{"10001", "10002", "10003", "99999"})
+	if err != nil || len(list) != 2 {
+		t.Errorf("list: %+v, %v", list, err)
+	}
+
+	// Throttling, then a connection dropped after the change was applied:
+	// the set is retried and converges.
+	s.InjectFault(emulator.Fault{Operation: "setMemberServerImageSharingPermission", Count: 1, ErrorCode: "410"})
+	s.InjectFault(emulator.Fault{Operation: "setMemberServerImageSharingPermission", Count: 1, DropAfterApply: true})
+	s.ResetCalls()
+	if img, err := c.SetMemberServerImageSharingPermission(ctx, "", "10001", ids); err != nil || !sameSet(img.SharedLoginIDs, ids) {
+		t.Errorf("set through faults: %+v, %v", img, err)
+	}
+	if n := s.Calls("setMemberServerImageSharingPermission"); n != 3 {
+		t.Errorf("%d attempts, want 3", n)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}

@@ -1,0 +1,101 @@
+package ncloud
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+)
+
+// TestLogsHoldNoSecrets runs a retried call at TRACE level and checks the
+// output for the secret, the signatures, the bare access key and, above
+// TRACE, login IDs and query strings.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	const loginID = "someone.private@example.com"
+	var mu sync.Mutex
+	var signatures []string
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.PostFormValue("targetLoginIdList.1") != loginID {
+			t.Errorf("attempt without the form body: %q", r.PostForm)
+		}
+		mu.Lock()
+		signatures = append(signatures, r.Header.Get("x-ncp-apigw-signature-v2"))
+		n++
+		first := n == 1
+		mu.Unlock()
+		if first {
+			reply(w, 429, `{"error":{"errorCode":"410","message":"Throttle Limited"}}`)
+			return
+		}
+		reply(w, 200, `{"setMemberServerImageSharingPermissionResponse":{"requestId":"req-9","returnCode":"0",
+			"memberServerImageInstanceList":[{"memberServerImageInstanceNo":"1","sharedLoginIdList":["`+loginID+`"]}]}}`)
+	}))
+	defer srv.Close()
+
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	c := newTestClient(t, srv.URL, nil)
+	if _, err := c.SetMemberServerImageSharingPermission(ctx, "KR", "1", []string{loginID}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	mu.Lock()
+	defer mu.Unlock()
+	for _, secret := range append([]string{testSecretKey, testAccessKey}, signatures...) {
+		if secret != "" && strings.Contains(out, secret) {
+			t.Errorf("log output contains %q", secret)
+		}
+	}
+	if !strings.Contains(out, maskKey(testAccessKey)) {
+		t.Error("masked access key not logged at TRACE")
+	}
+
+	entries, err := tflogtest.MultilineJSONDecode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attempts, warns int
+	for _, e := range entries {
+		line := strings.ToLower(strings.Join([]string{e["@message"].(string), mapString(e)}, " "))
+		if e["@level"] != "trace" && (strings.Contains(line, strings.ToLower(loginID)) ||
+			strings.Contains(line, strings.ToLower(url.QueryEscape(loginID))) || strings.Contains(line, "responseformattype")) {
+			t.Errorf("%s entry shows request values: %v", e["@level"], e)
+		}
+		switch {
+		case e["@level"] == "debug" && e["@message"] == "ncloud API attempt":
+			attempts++
+			for _, k := range []string{"operation", "attempt", "http_status", "duration_ms", "request_id"} {
+				if _, ok := e[k]; !ok {
+					t.Errorf("attempt entry lacks %s: %v", k, e)
+				}
+			}
+		case e["@level"] == "warn":
+			warns++
+			if e["reason"] == nil || e["wait"] == nil {
+				t.Errorf("retry entry lacks reason or wait: %v", e)
+			}
+		}
+	}
+	if attempts != 2 || warns != 1 {
+		t.Errorf("%d attempt entries and %d retry warnings; want 2 and 1:\n%s", attempts, warns, out)
+	}
+}
+
+func mapString(m map[string]any) string {
+	var b strings.Builder
+	for k, v := range m {
+		b.WriteString(k + "=")
+		if s, ok := v.(string); ok {
+			b.WriteString(s)
+		}
+		b.WriteString(" ")
+	}
+	return b.String()
+}

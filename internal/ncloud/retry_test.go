@@ -1,0 +1,188 @@
+package ncloud
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const detailOK = `{"getMemberServerImageInstanceDetailResponse":{"returnCode":"0","memberServerImageInstanceList":[{"memberServerImageInstanceNo":"1"}]}}`
+
+// hangUp closes the connection without answering: a connection reset.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+}
+
+// flakyServer fails the first `failures` requests with fail, then answers detailOK.
+func flakyServer(t *testing.T, failures int, fail func(http.ResponseWriter, *http.Request)) (*httptest.Server, *atomic.Int32) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if int(hits.Add(1)) <= failures {
+			fail(w, r)
+			return
+		}
+		reply(w, 200, detailOK)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+func status(code int, body string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) { reply(w, code, body) }
+}
+
+func gatewayErr(code string) string {
+	return `{"error":{"errorCode":"` + code + `","message":"gateway says no"}}`
+}
+
+func TestRetryMatrix(t *testing.T) {
+	tests := []struct {
+		name  string
+		fail  func(http.ResponseWriter, *http.Request)
+		retry bool
+	}{
+		{"429 throttle 410", status(429, gatewayErr("410")), true},
+		{"429 rate 420", status(429, gatewayErr("420")), true},
+		{"500", status(500, gatewayErr("900")), true},
+		{"503", status(503, gatewayErr("500")), true},
+		{"504", status(504, gatewayErr("510")), true},
+		{"connection reset", func(w http.ResponseWriter, _ *http.Request) { hangUp(t, w) }, true},
+		{"attempt timeout", func(_ http.ResponseWriter, r *http.Request) {
+			select { // outlast the client's 200ms per-attempt timeout
+			case <-r.Context().Done():
+			case <-time.After(2 * time.Second):
+			}
+		}, true},
+		{"429 quota 400", status(429, gatewayErr("400")), false},
+		{"400", status(400, `{"responseError":{"returnCode":"1300","returnMessage":"Invalid parameter"}}`), false},
+		{"401", status(401, gatewayErr("200")), false},
+		{"403", status(403, gatewayErr("210")), false},
+		{"404", status(404, gatewayErr("300")), false},
+		{"409", status(409, `{"responseError":{"returnCode":"1","returnMessage":"conflict"}}`), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, hits := flakyServer(t, 1, tt.fail)
+			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 200 * time.Millisecond })
+			img, err := c.GetMemberServerImage(context.Background(), "", "1")
+			if tt.retry {
+				if err != nil || img.InstanceNo != "1" || hits.Load() != 2 {
+					t.Errorf("got %v after %d attempts; want success after 2", err, hits.Load())
+				}
+				return
+			}
+			var apiErr *Error
+			if !errors.As(err, &apiErr) || apiErr.Attempts != 1 || hits.Load() != 1 {
+				t.Errorf("got %v after %d attempts; want an *Error after exactly 1", err, hits.Load())
+			}
+		})
+	}
+}
+
+func TestRetriesBounded(t *testing.T) {
+	t.Run("status", func(t *testing.T) {
+		srv, hits := flakyServer(t, 100, status(503, gatewayErr("500")))
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImage(context.Background(), "", "1")
+		var apiErr *Error
+		if !errors.As(err, &apiErr) || apiErr.Attempts != 3 || hits.Load() != 3 || !strings.Contains(err.Error(), "after 3 attempts") {
+			t.Errorf("got %v with %d hits; want 3 attempts", err, hits.Load())
+		}
+	})
+	t.Run("no retries", func(t *testing.T) {
+		srv, hits := flakyServer(t, 100, status(503, gatewayErr("500")))
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = -1 }).GetMemberServerImage(context.Background(), "", "1")
+		if err == nil || hits.Load() != 1 {
+			t.Errorf("got %v with %d hits; want 1 attempt", err, hits.Load())
+		}
+	})
+	t.Run("connection", func(t *testing.T) {
+		srv, hits := flakyServer(t, 100, func(w http.ResponseWriter, _ *http.Request) { hangUp(t, w) })
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImage(context.Background(), "", "1")
+		var apiErr *Error
+		if err == nil || errors.As(err, &apiErr) || hits.Load() != 3 || !strings.Contains(err.Error(), "after 3 attempt") {
+			t.Errorf("got %v with %d hits; want a transport error after 3 attempts", err, hits.Load())
+		}
+		if strings.Contains(err.Error(), "memberServerImageInstanceNo") {
+			t.Errorf("error shows the query string: %v", err)
+		}
+	})
+}
+
+func TestBackoffStaysInsideDeadline(t *testing.T) {
+	srv, hits := flakyServer(t, 100, status(503, gatewayErr("500")))
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = 10*time.Second, 10*time.Second })
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetMemberServerImage(ctx, "", "1")
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || hits.Load() != 1 {
+		t.Errorf("got %v with %d hits; want the 503 without a retry", err, hits.Load())
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("returned after %s: slept into a backoff the deadline cannot fit", d)
+	}
+}
+
+func TestCancelDuringBackoff(t *testing.T) {
+	srv, _ := flakyServer(t, 100, status(503, gatewayErr("500")))
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryWaitMin, cfg.RetryWaitMax = 10*time.Second, 10*time.Second })
+	ctx, cancel := context.WithCancel(context.Background())
+	var cancelled time.Time
+	time.AfterFunc(200*time.Millisecond, func() { cancelled = time.Now(); cancel() })
+	_, err := c.GetMemberServerImage(ctx, "", "1")
+	lag := time.Since(cancelled)
+	var apiErr *Error
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &apiErr) {
+		t.Errorf("got %v; want context.Canceled wrapping the last *Error", err)
+	}
+	if lag > 100*time.Millisecond {
+		t.Errorf("returned %s after cancel", lag)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	waitMin, waitMax := 100*time.Millisecond, time.Second
+	for attempt := 1; attempt <= 40; attempt++ {
+		step := min(waitMin<<min(attempt-1, 20), waitMax)
+		for range 20 {
+			if d := backoff(waitMin, waitMax, attempt, nil); d < step/2 || d > step {
+				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, d, step/2, step)
+			}
+		}
+	}
+	for v, want := range map[string]time.Duration{
+		"0": 0, "1": time.Second, "120": waitMax,
+		time.Now().Add(time.Hour).UTC().Format(http.TimeFormat): waitMax,
+	} {
+		resp := &http.Response{Header: http.Header{"Retry-After": {v}}}
+		if got := backoff(waitMin, waitMax, 1, resp); got != want {
+			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
+		}
+	}
+}
+
+// A slow attempt cut short by the caller's deadline is not retried, though
+// per-attempt timeouts are.
+func TestContextEndsDuringAttempt(t *testing.T) {
+	srv, hits := flakyServer(t, 100, func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := newTestClient(t, srv.URL, nil).GetMemberServerImage(ctx, "", "1")
+	if !errors.Is(err, context.DeadlineExceeded) || hits.Load() != 1 {
+		t.Errorf("got %v after %d attempts; want the deadline after 1", err, hits.Load())
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("returned after %s", d)
+	}
+}
