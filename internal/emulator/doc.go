@@ -41,8 +41,9 @@
 //     image number.
 //   - Paging: pageNo is 1-based (default 1); pageSize is 1-1000 and, when
 //     absent, the page holds every match. totalRows counts all matches.
-//   - Invalid parameters (bad region, missing required value, empty login ID,
-//     malformed list index or paging value) are 400 API error 1300.
+//   - Invalid parameters (bad region, missing required value, login ID empty
+//     or not printable UTF-8, malformed list index or paging value) are 400
+//     API error 1300.
 //   - createDate is the time the image was put, in KST (+0900).
 //   - The rate limiter and SetLatency use the wall clock; Options.Now drives
 //     only the signature timestamp check and INIT->CREAT transitions.

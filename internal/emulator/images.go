@@ -43,13 +43,19 @@ type image struct {
 	created time.Time
 	readyAt time.Time // zero unless INIT with a ReadyAfter
 	shared  map[string]struct{}
+	// pending is a write not yet visible (SetWriteDelay) until pendingAt.
+	pending   map[string]struct{}
+	pendingAt time.Time
 }
 
-// resolve applies a due INIT->CREAT transition; it persists so that an
-// injected clock going backwards does not undo it.
+// resolve applies a due INIT->CREAT transition and a due pending write; they
+// persist so that an injected clock going backwards does not undo them.
 func (im *image) resolve(now time.Time) {
 	if im.Status == statusInit && !im.readyAt.IsZero() && !now.Before(im.readyAt) {
 		im.Status = statusCreat
+	}
+	if im.pending != nil && !now.Before(im.pendingAt) {
+		im.shared, im.pending = im.pending, nil
 	}
 }
 
@@ -139,6 +145,22 @@ func (s *Server) putLocked(img Image) {
 		im.readyAt = now.Add(img.ReadyAfter)
 	}
 	s.images[img.No] = im
+}
+
+// SetWriteDelay makes later sharing writes visible only after d, in their
+// own response and in reads alike: an eventually consistent API.
+func (s *Server) SetWriteDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writeDelay = d
+}
+
+// SetLowercaseLoginIDs makes the API store (and so return) login IDs in
+// lower case, whatever case they were sent in.
+func (s *Server) SetLowercaseLoginIDs(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lowercaseIDs = on
 }
 
 // DeleteImage removes an image, as if deleted in the console.

@@ -3,12 +3,15 @@ package emulator
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // operation answers one API call; it runs with s.mu held and returns the
@@ -198,17 +201,31 @@ func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, membe
 		return nil, apiErr(http.StatusBadRequest, codeNotShareable,
 			fmt.Sprintf("The %s is not in a state that allows sharing (status %s)", what, im.Status))
 	}
+	if s.lowercaseIDs {
+		for i, id := range ids {
+			ids[i] = strings.ToLower(id)
+		}
+	}
+	next := maps.Clone(im.shared)
+	if im.pending != nil {
+		next = maps.Clone(im.pending)
+	}
 	switch mode {
 	case shareSet:
-		im.shared = idSet(ids)
+		next = idSet(ids)
 	case shareAdd:
 		for _, id := range ids {
-			im.shared[id] = struct{}{}
+			next[id] = struct{}{}
 		}
 	case shareRemove:
 		for _, id := range ids {
-			delete(im.shared, id)
+			delete(next, id)
 		}
+	}
+	if s.writeDelay > 0 {
+		im.pending, im.pendingAt = next, s.now().Add(s.writeDelay)
+	} else {
+		im.shared = next
 	}
 	return im, nil
 }
@@ -227,6 +244,12 @@ func loginIDs(p url.Values, mandatory bool) ([]string, *errorReply) {
 		id = strings.TrimSpace(id)
 		if id == "" {
 			return nil, invalidParam("targetLoginIdList (empty login ID)")
+		}
+		// Responses cannot carry such an ID (JSON and XML both turn invalid
+		// UTF-8, and XML control characters, into U+FFFD), so two distinct
+		// IDs could be listed as one.
+		if !utf8.ValidString(id) || strings.ContainsFunc(id, unicode.IsControl) {
+			return nil, invalidParam("targetLoginIdList (login ID is not printable UTF-8)")
 		}
 		if !slices.Contains(ids, id) {
 			ids = append(ids, id)

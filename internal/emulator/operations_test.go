@@ -301,3 +301,28 @@ func TestOutOfBandChanges(t *testing.T) {
 		t.Error("server unusable after a PutImage panic")
 	}
 }
+
+func TestWriteDelayAndLowercase(t *testing.T) {
+	s, clock := newTestServer(t)
+	s.SetLowercaseLoginIDs(true)
+	s.SetWriteDelay(time.Minute)
+	set := func(id string) []byte {
+		status, body := callJSON(t, s, "setMemberServerImageSharingPermission", url.Values{
+			"memberServerImageInstanceNo": {"10001"}, "targetLoginIdList.1": {id},
+		})
+		if status != http.StatusOK {
+			t.Fatalf("set: HTTP %d %s", status, body)
+		}
+		return body
+	}
+	if body := set("Alice@Example.com"); strings.Contains(string(body), "alice") {
+		t.Fatalf("a delayed write shows in its own response: %s", body)
+	}
+	if img, _ := s.Image("10001"); len(img.SharedLoginIDs) != 0 {
+		t.Fatalf("a delayed write is visible at once: %q", img.SharedLoginIDs)
+	}
+	clock.Advance(time.Minute)
+	if img, _ := s.Image("10001"); !slices.Equal(img.SharedLoginIDs, []string{"alice@example.com"}) {
+		t.Fatalf("after the delay: shared with %q, want the lower-cased ID", img.SharedLoginIDs)
+	}
+}

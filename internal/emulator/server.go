@@ -40,27 +40,34 @@ type RecordedRequest struct {
 	Operation string // the path after /vserver/v2/ (the whole path outside it)
 	Method    string
 	Params    url.Values // decoded query and form parameters
-	Status    int        // HTTP status sent; 0 when no response was sent
+	// Signature is the x-ncp-apigw-signature-v2 header as received, so that
+	// tests can check that no signature reaches a log.
+	Signature string
+	Status    int // HTTP status sent; 0 when no response was sent
 }
 
 // Server is the emulator. Every method is safe for concurrent use.
 type Server struct {
 	opts Options
 
-	mu       sync.Mutex
-	images   map[string]*image
-	faults   []*queuedFault
-	latency  time.Duration
-	bucket   *tokenBucket
-	calls    map[string]int
-	total    int
-	requests []*RecordedRequest
-	started  bool
-	closing  bool
-	ln       net.Listener
-	srv      *http.Server
-	closed   chan struct{} // closed by Close: ends latency sleeps
-	inflight sync.WaitGroup
+	mu      sync.Mutex
+	images  map[string]*image
+	faults  []*queuedFault
+	latency time.Duration
+	// writeDelay and lowercaseIDs model API behaviour the reference leaves
+	// open: eventual consistency of writes, and login IDs in another case.
+	writeDelay   time.Duration
+	lowercaseIDs bool
+	bucket       *tokenBucket
+	calls        map[string]int
+	total        int
+	requests     []*RecordedRequest
+	started      bool
+	closing      bool
+	ln           net.Listener
+	srv          *http.Server
+	closed       chan struct{} // closed by Close: ends latency sleeps
+	inflight     sync.WaitGroup
 }
 
 // New returns a Server with no images; Start or StartOn makes it listen.
@@ -185,7 +192,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parseErr := r.ParseForm()
 	c.asJSON = strings.EqualFold(r.Form.Get("responseFormatType"), "json")
 	name := strings.TrimPrefix(r.URL.Path, basePath)
-	c.rec = s.record(name, r.Method, r.Form)
+	c.rec = s.record(name, r.Method, r.Header.Get(headerSignature), r.Form)
 
 	op, known := operations[name]
 	if !known || !strings.HasPrefix(r.URL.Path, basePath) || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
@@ -335,10 +342,10 @@ func newRequestID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
-func (s *Server) record(op, method string, params url.Values) *RecordedRequest {
+func (s *Server) record(op, method, signature string, params url.Values) *RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := &RecordedRequest{Operation: op, Method: method, Params: cloneValues(params)}
+	rec := &RecordedRequest{Operation: op, Method: method, Params: cloneValues(params), Signature: signature}
 	s.requests = append(s.requests, rec)
 	return rec
 }

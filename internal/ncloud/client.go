@@ -67,7 +67,8 @@ type Config struct {
 // Client calls the NCP vserver API. It is safe for concurrent use.
 type Client struct {
 	baseURL          string
-	accessKey        string // for masked logging only
+	accessKey        string // for log masking only
+	secretKey        string // for log masking only
 	userAgent        string
 	http             *http.Client
 	retryMax         int
@@ -86,6 +87,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		baseURL:   strings.TrimRight(cfg.BaseURL, "/"),
 		accessKey: cfg.AccessKey,
+		secretKey: cfg.SecretKey,
 		userAgent: cfg.UserAgent,
 		retryMax:  cfg.RetryMax,
 		waitMin:   orDefault(cfg.RetryWaitMin, defaultRetryWaitMin),
@@ -134,6 +136,9 @@ func orDefault(d, def time.Duration) time.Duration {
 // call performs one operation and decodes the <op>Response payload into out.
 // GET carries params in the query string, POST in a form body.
 func (c *Client) call(ctx context.Context, op, method string, params url.Values, out any) error {
+	// Every line logged for this call, here and in the retry hooks (which
+	// get the request's context), goes through these masks.
+	ctx = maskCredentials(ctx, c.accessKey, c.secretKey)
 	params.Set("responseFormatType", "json")
 	encoded := params.Encode()
 	target := c.baseURL + apiPath + op
@@ -176,7 +181,7 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 		return fmt.Errorf("ncloud %s: %w", op, err)
 	}
 	if err := json.Unmarshal(x.payload, out); err != nil {
-		return &Error{Operation: op, StatusCode: http.StatusOK, RequestID: x.requestID, Attempts: x.attempts,
+		return &Error{Operation: op, StatusCode: x.status, RequestID: x.requestID, Attempts: x.attempts,
 			Message: "unexpected response payload: " + err.Error()}
 	}
 	return nil

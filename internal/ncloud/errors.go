@@ -30,8 +30,8 @@ type Error struct {
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ncloud %s: HTTP %d", e.Operation, e.StatusCode)
-	if e.Code != "" {
-		fmt.Fprintf(&b, ", code %s", e.Code)
+	if c := oneLine(e.Code); c != "" { // codes and request IDs come from the body too
+		b.WriteString(", code " + c)
 	}
 	if m := oneLine(e.Message); m != "" {
 		b.WriteString(": " + m)
@@ -39,8 +39,8 @@ func (e *Error) Error() string {
 	if d := oneLine(e.Details); d != "" {
 		b.WriteString(" (" + d + ")")
 	}
-	if e.RequestID != "" {
-		b.WriteString(" [request ID " + e.RequestID + "]")
+	if id := oneLine(e.RequestID); id != "" {
+		b.WriteString(" [request ID " + id + "]")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
@@ -98,4 +99,25 @@ func mapString(m map[string]any) string {
 		b.WriteString(" ")
 	}
 	return b.String()
+}
+
+// TestMaskCredentials: whatever a line logged on a call's context is given,
+// the keys and the signature header's value come out masked.
+func TestMaskCredentials(t *testing.T) {
+	const sig = "tB6Sk3Kp6cf0hi25tRosAuFbPISe+sk3ZviBdudZETk="
+	var buf bytes.Buffer
+	ctx := maskCredentials(tflogtest.RootLogger(context.Background(), &buf), testAccessKey, testSecretKey)
+	tflog.Trace(ctx, "dump: "+testSecretKey+" "+testAccessKey+"\nX-Ncp-Apigw-Signature-V2: "+sig, map[string]any{
+		"secret": "key=" + testSecretKey, "access": testAccessKey, headerSignature: sig,
+		"request": headerSignature + `="` + sig + `"`, "masked": maskKey(testAccessKey),
+	})
+	out := buf.String()
+	for _, leak := range []string{testSecretKey, testAccessKey, sig} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log shows %q: %s", leak, out)
+		}
+	}
+	if !strings.Contains(out, maskKey(testAccessKey)) {
+		t.Errorf("the masked access key was masked away too: %s", out)
+	}
 }

@@ -28,6 +28,7 @@ type exchange struct {
 	attempts  int
 	started   time.Time     // start of the current attempt
 	wait      time.Duration // backoff chosen by checkRetry, handed to retryablehttp
+	status    int           // HTTP status of the last response; 0 when there was none
 	payload   json.RawMessage
 	requestID string
 	err       error // the last attempt's failure: *Error or a transport error
@@ -63,10 +64,9 @@ func (x *exchange) retryClient(hc *http.Client) *retryablehttp.Client {
 // Retrying setMemberServerImageSharingPermission is safe: it replaces the
 // whole shared set, so applying it twice gives the same result.
 func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	status := 0
-	x.payload, x.requestID, x.err = nil, "", redact(err)
+	x.status, x.payload, x.requestID, x.err = 0, nil, "", redact(err)
 	if err == nil {
-		status = resp.StatusCode
+		x.status = resp.StatusCode
 		x.payload, x.requestID, x.err = readResponse(x.op, resp)
 	}
 	var apiErr *Error
@@ -74,7 +74,7 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 		apiErr.Attempts = x.attempts
 	}
 	fields := map[string]any{
-		"operation": x.op, "attempt": x.attempts, "http_status": status,
+		"operation": x.op, "attempt": x.attempts, "http_status": x.status,
 		"duration_ms": time.Since(x.started).Milliseconds(), "request_id": x.requestID,
 	}
 	if x.err != nil {

@@ -1,12 +1,16 @@
 package ncloud
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Header names of API Gateway signature v2.
@@ -51,4 +55,20 @@ func maskKey(k string) string {
 		return "***"
 	}
 	return k[:4] + "***"
+}
+
+// signatureInText matches the signature header as a request dump shows it.
+var signatureInText = regexp.MustCompile(`(?i)` + headerSignature + `["']?\s*[:=]\s*["']?[A-Za-z0-9+/=]+`)
+
+// maskCredentials registers tflog masks on ctx, so that no line logged with
+// it can show the keys or a signature, whatever it is given to log. The keys
+// are masked wherever they occur (maskKey's short prefix is left alone). A
+// signature is computed per attempt, below the logging, so it is masked by
+// its header name: as a field key, and in request dumps.
+func maskCredentials(ctx context.Context, accessKey, secretKey string) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey, accessKey)
+	ctx = tflog.MaskMessageStrings(ctx, secretKey, accessKey)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, headerSignature)
+	ctx = tflog.MaskAllFieldValuesRegexes(ctx, signatureInText)
+	return tflog.MaskMessageRegexes(ctx, signatureInText)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
 )
@@ -24,9 +25,13 @@ func errorDetail(err error) string {
 
 func remedy(e *ncloud.Error) string {
 	switch {
+	case e.StatusCode == http.StatusUnauthorized && e.Gateway && e.Code == "200" &&
+		strings.Contains(strings.ToLower(e.Message+" "+e.Details), "timestamp"):
+		return "NCP rejected the request's timestamp: check this machine's clock. NCP rejects requests signed more than 5 minutes " +
+			"away from its own time; synchronise the clock (NTP) and apply again."
 	case e.StatusCode == http.StatusUnauthorized && e.Gateway && e.Code == "200":
 		return "NCP rejected the credentials. Check access_key and secret_key (or NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY). " +
-			"If the message mentions the timestamp, check this machine's clock: NCP rejects requests more than 5 minutes off."
+			"If they are right, check this machine's clock: NCP rejects requests more than 5 minutes off."
 	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
 		return "The API key has no permission for " + e.Operation + ": grant the server (vserver) API to it in Sub Account, or use another key."
 	case e.StatusCode == http.StatusTooManyRequests && e.Code == "400":

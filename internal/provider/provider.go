@@ -11,7 +11,9 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -26,7 +28,10 @@ import (
 
 var _ provider.Provider = (*ncloudimageProvider)(nil)
 
-const defaultRegion = "KR"
+const (
+	defaultRegion     = "KR"
+	defaultMaxRetries = 6
+)
 
 // New returns a constructor of the provider, as providerserver expects.
 func New(version string) func() provider.Provider {
@@ -40,17 +45,22 @@ type ncloudimageProvider struct {
 }
 
 type providerModel struct {
-	AccessKey types.String `tfsdk:"access_key"`
-	SecretKey types.String `tfsdk:"secret_key"`
-	Region    types.String `tfsdk:"region"`
-	Site      types.String `tfsdk:"site"`
-	Endpoint  types.String `tfsdk:"endpoint"`
+	AccessKey  types.String `tfsdk:"access_key"`
+	SecretKey  types.String `tfsdk:"secret_key"`
+	Region     types.String `tfsdk:"region"`
+	Site       types.String `tfsdk:"site"`
+	Endpoint   types.String `tfsdk:"endpoint"`
+	MaxRetries types.Int64  `tfsdk:"max_retries"`
 }
 
-// providerData is what resources receive from Configure.
+// providerData is what resources receive from Configure: one per
+// provider process, that is, per Terraform plan or apply.
 type providerData struct {
 	client *ncloud.Client
+	images *imageReader
 	region string
+	writes writeLocks
+	claims planClaims
 }
 
 func (p *ncloudimageProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -84,6 +94,12 @@ func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(ncloud.Sites...)},
 			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times an API call is retried, with exponential backoff, after throttling (HTTP 429 with "+
+					"code 410 or 420), a gateway error (HTTP 500, 503, 504) or a lost connection. Default %d; `0` disables retries.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "API gateway base URL, overriding `site`, e.g. a local NCP emulator. Falls back to `NCLOUD_API_GW`. " +
 					"Must be `https://`; `http://` is accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).",
@@ -99,8 +115,9 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]types.String{
+	for name, v := range map[string]attr.Value{
 		"access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "region": cfg.Region, "site": cfg.Site, "endpoint": cfg.Endpoint,
+		"max_retries": cfg.MaxRetries,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown ncloudimage provider "+name,
@@ -122,10 +139,14 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 			return
 		}
 	}
-	if secretKey != "" {
-		// Registered before anything is logged, so the secret can never reach a log line.
-		ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey)
-		ctx = tflog.MaskMessageStrings(ctx, secretKey)
+	// Registered before anything is logged, so that neither key can reach a
+	// log line of Configure. The client masks them again on each call's
+	// context: these masks live only as long as this context.
+	for _, key := range []string{accessKey, secretKey} {
+		if key != "" {
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, key)
+			ctx = tflog.MaskMessageStrings(ctx, key)
+		}
 	}
 	if accessKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing NCP access key",
@@ -166,10 +187,18 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
+	retries := defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		retries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if retries == 0 {
+		retries = -1 // the client reads 0 as its default
+	}
 	client, err := ncloud.New(ncloud.Config{
 		AccessKey: accessKey,
 		SecretKey: secretKey,
 		BaseURL:   baseURL,
+		RetryMax:  retries,
 		UserAgent: "terraform-provider-ncloudimage/" + p.version,
 	})
 	if err != nil {
@@ -177,7 +206,7 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	tflog.Debug(ctx, "configured NCP API client", map[string]any{"base_url": baseURL, "region": region})
-	data := &providerData{client: client, region: region}
+	data := &providerData{client: client, images: newImageReader(client), region: region}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -206,15 +235,19 @@ func setting(v types.String, envs ...string) string {
 // checkEndpoint allows plain HTTP only where the traffic cannot leave the machine.
 func checkEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+	// No user info (it would be logged with the URL), and no query or
+	// fragment, even empty: either would swallow the API path appended to it.
+	if err != nil || u.Host == "" || (u.Path != "" && u.Path != "/") || u.User != nil || strings.ContainsAny(endpoint, "?#") {
 		return fmt.Errorf("is not a base URL such as https://ncloud.apigw.ntruss.com")
 	}
-	switch u.Scheme {
+	switch u.Scheme { // url.Parse lower-cases the scheme
 	case "https":
 		return nil
 	case "http":
+		// Besides localhost, only IP literals qualify: any other name, such
+		// as 127.0.0.1.nip.io, resolves to wherever its owner likes.
 		host := u.Hostname()
-		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		if ip := net.ParseIP(host); strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback()) {
 			return nil
 		}
 		return fmt.Errorf("uses http:// with a host that is not loopback: use https://, or http:// only for 127.0.0.0/8, ::1 or localhost")

@@ -1,10 +1,10 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -100,99 +100,40 @@ func (e *testEnv) needEmulator(t *testing.T) {
 // config returns a provider block (empty in live mode: the environment
 // configures it) followed by the given resources.
 func (e *testEnv) config(resources string) string {
-	if e.emu == nil {
-		return resources
-	}
-	return fmt.Sprintf(`
-provider "ncloudimage" {
-  endpoint   = %q
-  access_key = %q
-  secret_key = %q
+	return e.configWith("", resources)
 }
-%s`, e.emu.URL(), testAccessKey, testSecretKey, resources)
+
+// configWith is config with extra provider settings.
+func (e *testEnv) configWith(settings, resources string) string {
+	if e.emu != nil {
+		settings = fmt.Sprintf("endpoint   = %q\n  access_key = %q\n  secret_key = %q\n  %s", e.emu.URL(), testAccessKey, testSecretKey, settings)
+	}
+	return fmt.Sprintf("provider \"ncloudimage\" {\n  %s\n}\n%s", settings, resources)
 }
 
 // sharing is the configuration of one sharing resource named "test".
 func (e *testEnv) sharing(imageNo string, loginIDs ...string) string {
+	return e.config(sharingResource(imageNo, loginIDs...))
+}
+
+func sharingResource(imageNo string, loginIDs ...string) string {
 	quoted := make([]string, len(loginIDs))
 	for i, id := range loginIDs {
-		quoted[i] = fmt.Sprintf("%q", id)
+		quoted[i] = hclString(id)
 	}
-	return e.config(fmt.Sprintf(`
+	return fmt.Sprintf(`
 resource "ncloudimage_member_server_image_sharing_permission" "test" {
-  member_server_image_no = %q
+  member_server_image_no = %s
   shared_login_ids       = [%s]
 }
-`, imageNo, strings.Join(quoted, ", ")))
+`, hclString(imageNo), strings.Join(quoted, ", "))
 }
 
-// TestAccProvider_configErrors checks that each misconfiguration fails with a
-// diagnostic naming the setting that fixes it.
-func TestAccProvider_configErrors(t *testing.T) {
-	if os.Getenv(resource.EnvTfAcc) == "" {
-		t.Skipf("acceptance test: set %s=1", resource.EnvTfAcc)
-	}
-	// No credentials anywhere: an empty environment and a home without ~/.ncloud.
-	for _, name := range []string{"NCLOUD_ACCESS_KEY", "NCLOUD_ACCESS_KEY_ID", "NCLOUD_SECRET_KEY", "NCLOUD_SECRET_ACCESS_KEY",
-		"NCLOUD_REGION", "NCLOUD_SITE", "NCLOUD_API_GW"} {
-		t.Setenv(name, "")
-	}
-	t.Setenv("HOME", t.TempDir())
-
-	resourceBlock := `
-resource "ncloudimage_member_server_image_sharing_permission" "test" {
-  member_server_image_no = "1"
-  shared_login_ids       = []
-}`
-	cases := []struct {
-		name     string
-		provider string
-		want     string
-	}{
-		{"missing access key", `secret_key = "s"`, `Missing NCP access key(.|\n)*NCLOUD_ACCESS_KEY`},
-		{"missing secret key", `access_key = "a"`, `Missing NCP secret key(.|\n)*NCLOUD_SECRET_KEY`},
-		{"bad site", `site = "moon"`, `value must be one of(.|\n)*"public"`},
-		{"bad region", `region = "kr"`, `must be an NCP region code`},
-		{"plain http to a remote host", `access_key = "a"
-  secret_key = "s"
-  endpoint = "http://ncloud.example.com"`, `Invalid NCP API endpoint(.|\n)*not loopback`},
-		{"endpoint with a path", `access_key = "a"
-  secret_key = "s"
-  endpoint = "https://ncloud.example.com/vserver/v2"`, `Invalid NCP API endpoint(.|\n)*not a base URL`},
-	}
-	steps := make([]resource.TestStep, 0, len(cases)+1)
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{
-			Config:      fmt.Sprintf("provider \"ncloudimage\" {\n  %s\n}\n%s", c.provider, resourceBlock),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(c.want),
-		})
-	}
-	// A setting that is only known after apply cannot configure the provider.
-	steps = append(steps, resource.TestStep{
-		Config: `
-resource "terraform_data" "key" {
-  input = "a"
-}
-provider "ncloudimage" {
-  access_key = terraform_data.key.output
-  secret_key = "s"
-}` + resourceBlock,
-		PlanOnly:    true,
-		ExpectError: regexp.MustCompile(`Unknown ncloudimage provider access_key`),
-	})
-	// An environment variable is named when it holds the bad value.
-	steps = append(steps, resource.TestStep{
-		PreConfig: func() {
-			t.Setenv("NCLOUD_ACCESS_KEY", "a")
-			t.Setenv("NCLOUD_SECRET_KEY", "s")
-			t.Setenv("NCLOUD_SITE", "moon")
-		},
-		Config:      resourceBlock,
-		PlanOnly:    true,
-		ExpectError: regexp.MustCompile(`Invalid NCP site(.|\n)*NCLOUD_SITE`),
-	})
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
+// hclString quotes s for HCL: JSON's escapes (\uNNNN for control
+// characters) are valid HCL, where Go's %q (\a, \x01) is not.
+func hclString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 func TestReadCLIConfig(t *testing.T) {

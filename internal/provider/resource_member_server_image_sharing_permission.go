@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -35,6 +37,11 @@ const (
 	defaultUpdateTimeout = 20 * time.Minute
 	defaultDeleteTimeout = 10 * time.Minute
 
+	resourceTypeName = "ncloudimage_member_server_image_sharing_permission"
+	// confirmWindow is how long a write whose response did not show the new
+	// set is re-read before it is reported as failed.
+	confirmWindow = 30 * time.Second
+
 	statusInit    = "INIT"
 	statusCreated = "CREAT"
 	statusFailed  = "CREFL"
@@ -63,7 +70,7 @@ type sharingPermissionModel struct {
 }
 
 func (r *sharingPermissionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_member_server_image_sharing_permission"
+	resp.TypeName = resourceTypeName
 }
 
 func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -87,7 +94,9 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 			},
 			"shared_login_ids": schema.SetAttribute{
 				MarkdownDescription: "NCP login IDs the image is shared with, exactly. An empty set shares it with nobody. " +
-					"Each ID is non-empty, at most 100 characters, without whitespace or control characters.",
+					"Each ID is non-empty, at most 100 characters, without whitespace or control characters. " +
+					"IDs are compared ignoring letter case: two IDs that differ only in case are an error, and an ID that NCP " +
+					"returns in another case than configured keeps the configured spelling.",
 				Required:    true,
 				ElementType: types.StringType,
 				Validators: []validator.Set{
@@ -95,6 +104,7 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 						stringvalidator.UTF8LengthBetween(1, 100),
 						stringvalidator.RegexMatches(loginIDPattern, "must not contain whitespace or control characters"),
 					),
+					uniqueIgnoringCase{},
 				},
 			},
 			"share_status": schema.StringAttribute{
@@ -161,9 +171,15 @@ func (r *sharingPermissionResource) ModifyPlan(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
-	// An unknown number is checked at apply, before any write (see Create).
-	if (creating || replacing) && !plan.MemberServerImageNo.IsUnknown() && !plan.Region.IsUnknown() {
-		_, diags := r.lookupImage(ctx, plan.Region.ValueString(), plan.MemberServerImageNo.ValueString())
+	if plan.MemberServerImageNo.IsUnknown() || plan.Region.IsUnknown() {
+		return // checked at apply, before any write (see Create)
+	}
+	region, no := plan.Region.ValueString(), plan.MemberServerImageNo.ValueString()
+	if !plan.SharedLoginIDs.IsUnknown() {
+		resp.Diagnostics.Append(r.claim(ctx, region, no, plan.SharedLoginIDs)...)
+	}
+	if creating || replacing {
+		_, diags := r.lookupImage(ctx, region, no)
 		resp.Diagnostics.Append(diags...)
 	}
 }
@@ -217,7 +233,7 @@ func (r *sharingPermissionResource) Read(ctx context.Context, req resource.ReadR
 		state.Region = types.StringValue(r.data.region)
 	}
 	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
-	img, err := r.data.client.GetMemberServerImage(ctx, region, no)
+	img, err := r.data.images.get(ctx, region, no)
 	if errors.Is(err, ncloud.ErrNotFound) {
 		tflog.Warn(ctx, "member server image no longer exists; removing it from state", map[string]any{"member_server_image_no": no})
 		resp.State.RemoveResource(ctx)
@@ -268,11 +284,13 @@ func (r *sharingPermissionResource) Delete(ctx context.Context, req resource.Del
 	defer cancel()
 
 	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
+	unlock := r.data.writes.lock(region, no)
+	defer unlock()
 	_, err := r.data.client.SetMemberServerImageSharingPermission(ctx, region, no, nil)
 	if err == nil {
 		return
 	}
-	if _, getErr := r.data.client.GetMemberServerImage(ctx, region, no); errors.Is(getErr, ncloud.ErrNotFound) {
+	if _, getErr := r.data.images.get(ctx, region, no); errors.Is(getErr, ncloud.ErrNotFound) {
 		tflog.Info(ctx, "member server image no longer exists; nothing to unshare", map[string]any{"member_server_image_no": no})
 		return
 	}
@@ -299,16 +317,66 @@ func (r *sharingPermissionResource) share(ctx context.Context, m *sharingPermiss
 		return
 	}
 	region, no := m.Region.ValueString(), m.MemberServerImageNo.ValueString()
+	unlock := r.data.writes.lock(region, no)
+	defer unlock()
 	tflog.Debug(ctx, "setting member server image sharing", map[string]any{"member_server_image_no": no, "login_id_count": len(ids)})
 	img, err := r.data.client.SetMemberServerImageSharingPermission(ctx, region, no, ids)
-	if err == nil && img == nil {
-		img, err = r.data.client.GetMemberServerImage(ctx, region, no)
-	}
 	if err != nil {
 		diags.AddError(fmt.Sprintf("Cannot share member server image %s", no), errorDetail(err))
 		return
 	}
+	if img == nil || !sameLogins(img.SharedLoginIDs, ids) {
+		if img, err = r.confirm(ctx, region, no, ids); err != nil {
+			diags.AddError(fmt.Sprintf("Cannot confirm the sharing of member server image %s", no), errorDetail(err))
+			return
+		}
+	}
 	diags.Append(setFromImage(ctx, m, img)...)
+}
+
+// confirm re-reads an image whose write response did not show the new set,
+// for a short while: an API may apply a write a moment after answering it.
+func (r *sharingPermissionResource) confirm(ctx context.Context, region, no string, want []string) (*ncloud.MemberServerImage, error) {
+	deadline := time.Now().Add(confirmWindow)
+	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 5*time.Second) {
+		tflog.Debug(ctx, "write response does not show the new set yet; re-reading", map[string]any{"member_server_image_no": no})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+		img, err := r.data.images.get(ctx, region, no)
+		if err != nil {
+			return nil, err
+		}
+		if sameLogins(img.SharedLoginIDs, want) {
+			return img, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("after %s NCP still reports the image shared with %d login ID(s), not the %d requested. "+
+				"Run terraform plan to see what it holds, then apply again", confirmWindow, len(img.SharedLoginIDs), len(want))
+		}
+	}
+}
+
+// claim fails the plan when another resource of this run manages the same
+// image with another set: their applies would undo each other.
+func (r *sharingPermissionResource) claim(ctx context.Context, region, no string, set types.Set) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var ids []string
+	if diags.Append(set.ElementsAs(ctx, &ids, false)...); diags.HasError() {
+		return diags
+	}
+	if other, conflict := r.data.claims.claim(region, no, ids); conflict {
+		diags.AddAttributeError(path.Root("member_server_image_no"),
+			fmt.Sprintf("Member server image %s is managed by two resources", no),
+			fmt.Sprintf("Another %s in this configuration manages image %s in region %s, with %d login ID(s) where this one has %d. "+
+				"Each would overwrite the other's sharing on every apply. Keep one resource per image. "+
+				"(Terraform does not tell providers resource addresses, so the other one cannot be named here: "+
+				"search the configuration for member_server_image_no = \"%s\".)",
+				resourceTypeName, no, region, len(other), len(ids), no))
+	}
+	return diags
 }
 
 // lookupImage finds a member server image and explains why it cannot be
@@ -316,7 +384,7 @@ func (r *sharingPermissionResource) share(ctx context.Context, m *sharingPermiss
 func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no string) (*ncloud.MemberServerImage, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	attr := path.Root("member_server_image_no")
-	img, err := r.data.client.GetMemberServerImage(ctx, region, no)
+	img, err := r.data.images.get(ctx, region, no)
 	switch {
 	case err == nil && img.Status.Code == statusFailed:
 		diags.AddAttributeError(attr, fmt.Sprintf("Member server image %s failed to create", no),
@@ -373,11 +441,29 @@ func (r *sharingPermissionResource) waitUntilCreated(ctx context.Context, region
 	return nil
 }
 
-// setFromImage copies what the API holds into the model.
+// setFromImage copies what the API holds into the model. Login IDs are
+// compared ignoring case, as NCP may return another case than it was sent:
+// an ID equal to one the model holds keeps the model's spelling, so the
+// configuration's spelling never shows as a diff.
 func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.MemberServerImage) diag.Diagnostics {
-	ids, diags := types.SetValueFrom(ctx, types.StringType, img.SharedLoginIDs)
+	var known []string
+	diags := m.SharedLoginIDs.ElementsAs(ctx, &known, true) // null after import
+	ids := make([]string, len(img.SharedLoginIDs))
+	for i, id := range img.SharedLoginIDs {
+		ids[i] = id
+		if j := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, id) }); j >= 0 {
+			ids[i] = known[j]
+		}
+	}
+	set, d := types.SetValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
 	m.ID = m.MemberServerImageNo
-	m.SharedLoginIDs = ids
+	m.SharedLoginIDs = set
 	m.ShareStatus = types.StringValue(img.ShareStatus.Code)
 	return diags
+}
+
+// sameLogins compares two login sets ignoring case and order.
+func sameLogins(a, b []string) bool {
+	return slices.Equal(foldedSorted(a), foldedSorted(b))
 }

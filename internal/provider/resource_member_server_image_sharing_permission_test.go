@@ -324,78 +324,67 @@ func TestAccSharingPermission_failedImage(t *testing.T) {
 	}
 }
 
-func TestAccSharingPermission_invalidInput(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	cases := []struct {
-		imageNo, loginID string
-		want             string
-	}{
-		{env.imageNo, "", `character count must be between 1 and 100`},
-		{env.imageNo, "two words@example.com", `must not contain whitespace or control characters`},
-		{env.imageNo, "tab\tid@example.com", `must not contain whitespace or control characters`},
-		{env.imageNo, "line\nbreak@example.com", `must not contain whitespace or control characters`},
-		{env.imageNo, strings.Repeat("x", 101), `character count must be between 1 and 100`},
-		{"12ab", env.loginIDs[0], `must be a member server image number`},
-		{"", env.loginIDs[0], `must be a member server image number`},
-	}
-	steps := make([]resource.TestStep, len(cases))
-	for i, c := range cases {
-		steps[i] = resource.TestStep{
-			Config:      env.sharing(c.imageNo, c.loginID),
-			PlanOnly:    true,
-			ExpectError: wrapped(c.want),
-		}
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
-}
-
-func TestAccSharingPermission_retriesTransientErrors(t *testing.T) {
+func TestAccSharingPermission_loginIDCase(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needEmulator(t)
-	a, b := env.loginIDs[0], env.loginIDs[1]
-	env.emu.InjectFault(emulator.Fault{Operation: setOperation, Count: 2, HTTPStatus: 429, ErrorCode: "410"})
-	env.emu.InjectFault(emulator.Fault{Operation: "getMemberServerImageInstanceDetail", Count: 1, HTTPStatus: 503, ErrorCode: "500"})
+	env.emu.SetLowercaseLoginIDs(true) // NCP may store IDs in another case than sent
+	const configured = "Alice@Example.com"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config:            env.sharing(env.imageNo, a, b),
-				ConfigStateChecks: expectShared("SHARE", a, b),
-				Check:             env.checkRemote(env.imageNo, a, b),
+				// The post-apply plan must be empty although the API answers in lower case.
+				Config:            env.sharing(env.imageNo, configured),
+				ConfigStateChecks: expectShared("SHARE", configured),
+				Check:             env.checkRemote(env.imageNo, "alice@example.com"),
 			},
 			{
-				PreConfig: func() {
-					env.emu.InjectFault(emulator.Fault{Operation: setOperation, Count: 1, HTTPStatus: 503, ErrorCode: "500"})
-				},
-				Config:            env.sharing(env.imageNo, b),
-				ConfigStateChecks: expectShared("SHARE", b),
-				Check:             env.checkRemote(env.imageNo, b),
+				Config: env.sharing(env.imageNo, configured),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})
-	// 2 throttled + 1 create, 1 unavailable + 1 update, 1 destroy.
-	if n := env.emu.Calls(setOperation); n != 6 {
-		t.Errorf("%s was called %d times, want 6", setOperation, n)
-	}
 }
 
-func TestAccSharingPermission_quotaIsNotRetried(t *testing.T) {
+func TestAccSharingPermission_writeConfirmedAfterDelay(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	env.needEmulator(t)
-	env.emu.InjectFault(emulator.Fault{Operation: setOperation, Count: 1, HTTPStatus: 429, ErrorCode: "400"})
+	// The write's own response and reads show the old set for 2 s.
+	env.emu.SetWriteDelay(2 * time.Second)
+	a, b := env.loginIDs[0], env.loginIDs[1]
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: env.sharing(env.imageNo, a), ConfigStateChecks: expectShared("SHARE", a), Check: env.checkRemote(env.imageNo, a)},
+			{Config: env.sharing(env.imageNo, a, b), ConfigStateChecks: expectShared("SHARE", a, b), Check: env.checkRemote(env.imageNo, a, b)},
+		},
+	})
+}
+
+func TestAccSharingPermission_twoResourcesOneImage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	config := env.config(fmt.Sprintf(`
+resource "ncloudimage_member_server_image_sharing_permission" "one" {
+  member_server_image_no = %[1]q
+  shared_login_ids       = [%[2]q]
+}
+resource "ncloudimage_member_server_image_sharing_permission" "two" {
+  member_server_image_no = %[1]q
+  shared_login_ids       = [%[3]q]
+}`, env.imageNo, env.loginIDs[0], env.loginIDs[1]))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{{
-			Config:      env.sharing(env.imageNo, env.loginIDs[0]),
-			ExpectError: regexp.MustCompile(`Cannot share member server image ` + env.imageNo + `(.|\n)*429(.|\n)*quota`),
+			Config:      config,
+			PlanOnly:    true,
+			ExpectError: wrapped("Member server image "+env.imageNo+" is managed by two resources", "overwrite", `member_server_image_no = "`+env.imageNo+`"`),
 		}},
 	})
-	if n := env.emu.Calls(setOperation); n != 1 {
-		t.Errorf("%s was called %d times, want 1 (no retry on quota)", setOperation, n)
-	}
 }
 
 // TestSharingPermission_deleteGoneImage calls Delete directly: through
@@ -411,7 +400,7 @@ func TestSharingPermission_deleteGoneImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	r := &sharingPermissionResource{data: &providerData{client: client, region: defaultRegion}}
+	r := &sharingPermissionResource{data: &providerData{client: client, images: newImageReader(client), region: defaultRegion}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	if diags := schemaResp.Schema.ValidateImplementation(ctx); diags.HasError() {

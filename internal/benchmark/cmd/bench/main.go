@@ -1,0 +1,191 @@
+// Command bench runs the provider benchmark (package benchmark) against the
+// NCP API emulator, in process, and writes the markdown report to -out and
+// to standard output. Missed targets are reported, not enforced: it exits
+// non-zero only when a terraform command (or the setup) fails.
+//
+//	go run ./internal/benchmark/cmd/bench -n 10,100,500 -latency 50ms
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/benchmark"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
+)
+
+// The emulator accepts only these; the provider gets them through the environment.
+const (
+	accessKey = "bench-access-key"
+	secretKey = "bench-secret-key"
+)
+
+func main() {
+	failed, err := run(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	if failed {
+		fmt.Fprintln(os.Stderr, "bench: a terraform command failed; see the report's Failures section")
+		os.Exit(1)
+	}
+}
+
+func run(args []string) (failed bool, err error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	counts := fs.String("n", "10,100,500", "comma-separated numbers of resources, one run each")
+	latency := fs.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every API call (a gateway round trip)")
+	rateLimit := fs.Float64("rate-limit", 0, "emulator rate limit in calls/s during the runs of -n (0 = none)")
+	throttledN := fs.Int("throttled-n", 100, "resources in the throttled apply (0 = skip it)")
+	throttledRate := fs.Float64("throttled-rate", 10, "emulator rate limit in calls/s during the throttled apply (0 = skip it)")
+	out := fs.String("out", "bench-results.md", "file the markdown report is written to")
+	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is terraform's default)")
+	keep := fs.Bool("keep", false, "keep the work directory: configurations, state and terraform logs")
+	terraform := fs.String("terraform", "", "terraform binary (default: terraform on PATH; never downloaded)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return false, nil
+		}
+		return false, err
+	}
+	ns, err := benchmark.ParseCounts(*counts)
+	if err != nil {
+		return false, fmt.Errorf("-n: %w", err)
+	}
+	if *parallelism < 1 {
+		return false, errors.New("-parallelism must be at least 1")
+	}
+	tf := *terraform
+	if tf == "" {
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			return false, errors.New("terraform is not on PATH; pass -terraform /path/to/terraform")
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	tfVersion, err := benchmark.TerraformVersion(ctx, tf)
+	if err != nil {
+		return false, err
+	}
+	moduleDir, err := moduleRoot(ctx)
+	if err != nil {
+		return false, err
+	}
+	work, err := os.MkdirTemp("", "ncloudimage-bench-")
+	if err != nil {
+		return false, fmt.Errorf("work directory: %w", err)
+	}
+	if *keep {
+		defer fmt.Fprintln(os.Stderr, "bench: work directory kept:", work)
+	} else {
+		defer os.RemoveAll(work)
+	}
+
+	bin := filepath.Join(work, "bin", "terraform-provider-ncloudimage")
+	fmt.Fprintln(os.Stderr, "bench: building the provider")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	build.Dir, build.Stdout, build.Stderr = moduleDir, os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return false, fmt.Errorf("go build of the provider: %w", err)
+	}
+
+	emu := emulator.New(emulator.Options{AccessKey: accessKey, SecretKey: secretKey})
+	if err := emu.Start(); err != nil {
+		return false, err
+	}
+	defer emu.Close()
+	runner, err := benchmark.NewRunner(benchmark.Options{
+		Terraform: tf, ProviderBin: bin, Emulator: emu, AccessKey: accessKey, SecretKey: secretKey,
+		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism, WorkDir: work, Progress: os.Stderr,
+	})
+	if err != nil {
+		return false, err
+	}
+
+	report := benchmark.Report{Settings: benchmark.Settings{
+		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism,
+	}}
+	started, startLoad := time.Now(), loadAverage()
+	for _, n := range ns {
+		if ctx.Err() != nil {
+			break
+		}
+		report.Runs = append(report.Runs, runner.Run(ctx, n))
+	}
+	if *throttledN > 0 && *throttledRate > 0 && ctx.Err() == nil {
+		t := runner.Throttled(ctx, *throttledN, *throttledRate)
+		report.Throttled = &t
+	}
+	report.Settings.Environment = environment(ctx, moduleDir, tfVersion, started, startLoad)
+
+	md := report.Markdown()
+	fmt.Print("\n" + md)
+	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+		return true, fmt.Errorf("write report: %w", err)
+	}
+	fmt.Fprintln(os.Stderr, "bench: report written to", *out)
+	if ctx.Err() != nil {
+		return true, errors.New("interrupted")
+	}
+	return report.Failed(), nil
+}
+
+// moduleRoot is the directory of the go.mod governing the working directory:
+// the provider's main package is there.
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("run bench from within the provider's module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// environment is the report's line on what the numbers were measured with,
+// and under what load: other work on the machine skews the times.
+func environment(ctx context.Context, moduleDir, tfVersion string, started time.Time, startLoad string) string {
+	parts := []string{
+		"terraform " + tfVersion,
+		runtime.Version(),
+		runtime.GOOS + "/" + runtime.GOARCH,
+		fmt.Sprintf("%d CPUs", runtime.NumCPU()),
+	}
+	describe := exec.CommandContext(ctx, "git", "describe", "--always", "--dirty")
+	describe.Dir = moduleDir
+	if out, err := describe.Output(); err == nil {
+		parts = append(parts, "commit "+strings.TrimSpace(string(out)))
+	}
+	parts = append(parts, started.UTC().Format("2006-01-02 15:04 UTC"))
+	if startLoad != "" {
+		parts = append(parts, fmt.Sprintf("load average %s at start, %s at end", startLoad, loadAverage()))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// loadAverage is the one-minute load average, "" where /proc/loadavg is missing.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(data)); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}

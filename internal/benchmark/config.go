@@ -1,0 +1,139 @@
+package benchmark
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// FirstImageNo is the number of the image that resource 0 shares; resource i
+// shares image FirstImageNo+i.
+const FirstImageNo = 30000
+
+// Every resource shares its image with initialLogins; the update swaps one
+// login of every tenth resource, so that it is an in-place change.
+var (
+	initialLogins = []string{"team-a@example.com", "team-b@example.com"}
+	updatedLogins = []string{"team-a@example.com", "team-c@example.com"}
+)
+
+// Kind is what a benchmark configuration manages.
+type Kind int
+
+const (
+	// Sharing is N ncloudimage_member_server_image_sharing_permission resources.
+	Sharing Kind = iota
+	// Floor is N terraform_data resources holding the same values: Terraform's
+	// own cost for N resources, with no provider process and no API.
+	Floor
+)
+
+func (k Kind) String() string {
+	if k == Floor {
+		return "terraform_data"
+	}
+	return "ncloudimage"
+}
+
+// ImageNo is the image number resource i shares.
+func ImageNo(i int) string { return strconv.Itoa(FirstImageNo + i) }
+
+// changed reports whether the update phase changes resource i.
+func changed(i int) bool { return i%10 == 0 }
+
+// ChangedCount is the number of resources the update phase changes among n.
+func ChangedCount(n int) int { return (n + 9) / 10 }
+
+// Config returns main.tf for n resources of kind k; updated selects the
+// login sets of the update phase.
+func Config(k Kind, n int, updated bool) []byte {
+	var b strings.Builder
+	if k == Sharing {
+		b.WriteString(`terraform {
+  required_providers {
+    ncloudimage = {
+      source = "ncloudimage/ncloudimage"
+    }
+  }
+}
+
+# Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
+provider "ncloudimage" {}
+`)
+	}
+	for i := range n {
+		logins := initialLogins
+		if updated && changed(i) {
+			logins = updatedLogins
+		}
+		ids := make([]string, len(logins))
+		for j, id := range logins {
+			ids[j] = strconv.Quote(id)
+		}
+		set := "[" + strings.Join(ids, ", ") + "]"
+		if k == Sharing {
+			fmt.Fprintf(&b, `
+resource "ncloudimage_member_server_image_sharing_permission" "image_%d" {
+  member_server_image_no = %q
+  shared_login_ids       = %s
+}
+`, i, ImageNo(i), set)
+			continue
+		}
+		fmt.Fprintf(&b, `
+resource "terraform_data" "image_%d" {
+  input = {
+    member_server_image_no = %q
+    shared_login_ids       = %s
+  }
+}
+`, i, ImageNo(i), set)
+	}
+	return []byte(b.String())
+}
+
+// cliConfig is a Terraform CLI configuration that loads the provider from
+// dir (dev_overrides), so that no registry and no `terraform init` is needed.
+func cliConfig(dir string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/ncloudimage/ncloudimage" = %q
+  }
+  direct {}
+}
+`, dir)
+}
+
+// terraformEnv is base without the TF_ and NCLOUD_ variables that could
+// change what terraform or the provider does, plus the benchmark's own.
+func terraformEnv(base []string, cliConfigFile, apiURL, accessKey, secretKey string) []string {
+	var env []string
+	for _, kv := range base {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "NCLOUD_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env,
+		"TF_CLI_CONFIG_FILE="+cliConfigFile,
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"CHECKPOINT_DISABLE=1",
+		"NCLOUD_API_GW="+apiURL,
+		"NCLOUD_ACCESS_KEY="+accessKey,
+		"NCLOUD_SECRET_KEY="+secretKey,
+	)
+}
+
+// ParseCounts parses a comma-separated list of resource counts, e.g.
+// "10,100,500".
+func ParseCounts(s string) ([]int, error) {
+	var counts []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("resource count %q: want a positive integer", f)
+		}
+		counts = append(counts, n)
+	}
+	return counts, nil
+}

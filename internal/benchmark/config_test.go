@@ -1,0 +1,116 @@
+package benchmark
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestConfigSharing(t *testing.T) {
+	got := string(Config(Sharing, 2, false))
+	want := `terraform {
+  required_providers {
+    ncloudimage = {
+      source = "ncloudimage/ncloudimage"
+    }
+  }
+}
+
+# Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
+provider "ncloudimage" {}
+
+resource "ncloudimage_member_server_image_sharing_permission" "image_0" {
+  member_server_image_no = "30000"
+  shared_login_ids       = ["team-a@example.com", "team-b@example.com"]
+}
+
+resource "ncloudimage_member_server_image_sharing_permission" "image_1" {
+  member_server_image_no = "30001"
+  shared_login_ids       = ["team-a@example.com", "team-b@example.com"]
+}
+`
+	if got != want {
+		t.Errorf("Config(Sharing, 2, false) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestConfigFloor(t *testing.T) {
+	got := string(Config(Floor, 1, true))
+	want := `
+resource "terraform_data" "image_0" {
+  input = {
+    member_server_image_no = "30000"
+    shared_login_ids       = ["team-a@example.com", "team-c@example.com"]
+  }
+}
+`
+	if got != want {
+		t.Errorf("Config(Floor, 1, true) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// The update changes the login set of every tenth resource, and nothing else.
+func TestConfigUpdateChangesEveryTenth(t *testing.T) {
+	for _, k := range []Kind{Sharing, Floor} {
+		for _, n := range []int{1, 10, 25, 500} {
+			before := strings.Split(string(Config(k, n, false)), "\n")
+			after := strings.Split(string(Config(k, n, true)), "\n")
+			if len(before) != len(after) {
+				t.Fatalf("%s N=%d: %d lines before the update, %d after", k, n, len(before), len(after))
+			}
+			if got := strings.Count(string(Config(k, n, false)), `resource "`); got != n {
+				t.Errorf("%s N=%d: %d resource blocks", k, n, got)
+			}
+			var diff int
+			for i := range before {
+				if before[i] != after[i] {
+					diff++
+					if !strings.Contains(after[i], "team-c@example.com") {
+						t.Errorf("%s N=%d: unexpected change %q -> %q", k, n, before[i], after[i])
+					}
+				}
+			}
+			if diff != ChangedCount(n) {
+				t.Errorf("%s N=%d: %d lines changed, want ChangedCount = %d", k, n, diff, ChangedCount(n))
+			}
+		}
+	}
+}
+
+func TestChangedCount(t *testing.T) {
+	for n, want := range map[int]int{1: 1, 9: 1, 10: 1, 11: 2, 100: 10, 500: 50} {
+		if got := ChangedCount(n); got != want {
+			t.Errorf("ChangedCount(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+func TestCLIConfig(t *testing.T) {
+	got := cliConfig("/tmp/x/bin")
+	if !strings.Contains(got, `"registry.terraform.io/ncloudimage/ncloudimage" = "/tmp/x/bin"`) {
+		t.Errorf("cliConfig has no dev_overrides for the provider:\n%s", got)
+	}
+}
+
+func TestTerraformEnv(t *testing.T) {
+	base := []string{"PATH=/bin", "TF_LOG=trace", "TF_CLI_CONFIG_FILE=/root/.terraformrc", "NCLOUD_REGION=JPN", "HOME=/root"}
+	got := terraformEnv(base, "/w/rc", "http://127.0.0.1:1", "ak", "sk")
+	want := []string{"PATH=/bin", "HOME=/root",
+		"TF_CLI_CONFIG_FILE=/w/rc", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
+		"NCLOUD_API_GW=http://127.0.0.1:1", "NCLOUD_ACCESS_KEY=ak", "NCLOUD_SECRET_KEY=sk"}
+	if !slices.Equal(got, want) {
+		t.Errorf("terraformEnv =\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestParseCounts(t *testing.T) {
+	got, err := ParseCounts("10, 100,500")
+	if err != nil || !slices.Equal(got, []int{10, 100, 500}) {
+		t.Errorf("ParseCounts = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "10,", "0", "-5", "ten"} {
+		if _, err := ParseCounts(bad); err == nil {
+			t.Errorf("ParseCounts(%q): no error", bad)
+		}
+	}
+}

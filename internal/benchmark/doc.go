@@ -1,0 +1,12 @@
+// Package benchmark measures the provider against the in-process NCP API
+// emulator: for N sharing resources it times terraform's create, no-change
+// plan, 10% update and destroy, counts the API calls of each, tracks the
+// provider process's peak memory, and compares the times with the same N of
+// terraform_data resources (Terraform alone, the floor). Report.Markdown renders the
+// results and the targets as markdown.
+//
+// The provider is run as terraform runs it in production: a separate
+// process found through a dev_overrides CLI configuration, so no
+// `terraform init` and no registry are involved. cmd/bench is the command
+// behind `make bench`.
+package benchmark

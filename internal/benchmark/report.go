@@ -1,0 +1,398 @@
+package benchmark
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Phase is one terraform command of a run.
+type Phase int
+
+const (
+	Create  Phase = iota // terraform apply of the initial configuration
+	Plan                 // terraform plan -detailed-exitcode right after: must find no changes
+	Update               // terraform apply after every tenth resource's login set changed
+	Destroy              // terraform destroy -auto-approve
+)
+
+// Phases lists the phases in the order they run.
+var Phases = []Phase{Create, Plan, Update, Destroy}
+
+func (p Phase) String() string {
+	return [...]string{"create", "no-change plan", "update 10%", "destroy"}[p]
+}
+
+// slug names the phase's log file.
+func (p Phase) slug() string { return [...]string{"create", "plan", "update", "destroy"}[p] }
+
+func (p Phase) args() []string {
+	switch p {
+	case Plan:
+		return []string{"plan", "-detailed-exitcode"}
+	case Destroy:
+		return []string{"destroy", "-auto-approve"}
+	default:
+		return []string{"apply", "-auto-approve"}
+	}
+}
+
+// Measurement is one terraform command.
+type Measurement struct {
+	Wall    time.Duration  // process start to exit
+	Calls   map[string]int // API calls by operation, as the emulator counted them
+	Total   int            // API calls in all
+	TooMany int            // calls answered 429
+	PeakKiB int64          // largest VmHWM of any provider process; 0 when none was seen
+	Err     error          // the command failed; the fields above describe the attempt
+}
+
+// writes is the number of calls that change sharing.
+func (m Measurement) writes() int {
+	w := 0
+	for op, c := range m.Calls {
+		if strings.HasPrefix(op, "set") || strings.HasPrefix(op, "add") || strings.HasPrefix(op, "remove") {
+			w += c
+		}
+	}
+	return w
+}
+
+// Run is the phases of N sharing resources and of N terraform_data resources.
+type Run struct {
+	N     int
+	Ours  []Measurement // by Phase; ends at the first failure
+	Floor []Measurement
+}
+
+// Throttled is an apply of N sharing resources with the emulator rate limited.
+type Throttled struct {
+	N      int
+	Rate   float64 // calls per second
+	Create Measurement
+}
+
+// Settings are the conditions of a report's runs.
+type Settings struct {
+	Latency     time.Duration
+	RateLimit   float64 // 0 = none
+	Parallelism int
+	Environment string // versions, platform and commit, one line
+}
+
+// Report is a whole benchmark.
+type Report struct {
+	Settings  Settings
+	Runs      []Run
+	Throttled *Throttled // nil when not run
+}
+
+// Targets of the benchmark issue that are stated at one N.
+const (
+	targetN         = 500
+	targetPeakKiB   = 64 << 10
+	targetPlanSlack = 1.5
+	target429Share  = 0.2
+)
+
+// Failed reports whether any terraform command failed.
+func (r Report) Failed() bool {
+	return len(r.failures()) > 0
+}
+
+func (r Report) failures() []error {
+	var errs []error
+	for _, run := range r.Runs {
+		for _, m := range slices.Concat(run.Ours, run.Floor) {
+			if m.Err != nil {
+				errs = append(errs, m.Err)
+			}
+		}
+	}
+	if r.Throttled != nil && r.Throttled.Create.Err != nil {
+		errs = append(errs, r.Throttled.Create.Err)
+	}
+	return errs
+}
+
+// Markdown renders the report: a table and the target checks per N, the
+// throttled scenario, the operation names and any failures.
+func (r Report) Markdown() string {
+	var b strings.Builder
+	s := r.Settings
+	rate := "no rate limit"
+	if s.RateLimit > 0 {
+		rate = fmt.Sprintf("rate limit %g calls/s", s.RateLimit)
+	}
+	fmt.Fprintf(&b, "# ncloudimage benchmark\n\n%s\n\n", s.Environment)
+	fmt.Fprintf(&b, "Emulator latency %s per API call, %s; `terraform -parallelism=%d`. "+
+		"Times are whole terraform commands, process start to exit, one run each. "+
+		"The floor is the same N of `terraform_data` (built into Terraform: no provider process, no API); "+
+		"ratio = ncloudimage / terraform_data. API calls are counted by the emulator per command. "+
+		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s).\n",
+		s.Latency, rate, s.Parallelism, pollInterval)
+
+	for _, run := range r.Runs {
+		fmt.Fprintf(&b, "\n## N = %d\n\n", run.N)
+		writeRunTable(&b, run)
+		b.WriteString("\nTargets:\n\n")
+		writeChecks(&b, run.checks(s))
+	}
+	if t := r.Throttled; t != nil {
+		fmt.Fprintf(&b, "\n## Throttled: N = %d at %g calls/s\n\n", t.N, t.Rate)
+		b.WriteString("| phase | ncloudimage | API calls | calls/resource | by operation | 429s | provider peak |\n")
+		b.WriteString("|---|--:|--:|--:|---|--:|--:|\n")
+		m := t.Create
+		fmt.Fprintf(&b, "| %s | %s | %d | %.2f | %s | %s | %s |\n",
+			Create, wallCell(m, true), m.Total, perResource(m.Total, t.N), breakdown(m.Calls), tooManyCell(m), mib(m.PeakKiB))
+		b.WriteString("\nTargets:\n\n")
+		writeChecks(&b, t.checks())
+	}
+	if ops := r.operations(); len(ops) > 0 {
+		b.WriteString("\nOperations: ")
+		for i, op := range ops {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "`%s` = %s", shortOp(op), op)
+		}
+		b.WriteString(".\n")
+	}
+	if errs := r.failures(); len(errs) > 0 {
+		b.WriteString("\n## Failures\n")
+		for _, err := range errs {
+			fmt.Fprintf(&b, "\n```\n%s\n```\n", strings.TrimSpace(err.Error()))
+		}
+	}
+	return b.String()
+}
+
+func writeRunTable(b *strings.Builder, run Run) {
+	b.WriteString("| phase | ncloudimage | terraform_data | ratio | API calls | calls/resource | by operation | 429s | provider peak |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|---|--:|--:|\n")
+	for _, p := range Phases {
+		ours, oursRan := phaseAt(run.Ours, p)
+		floor, floorRan := phaseAt(run.Floor, p)
+		ratio := "–"
+		_, oursOK := succeeded(run.Ours, p)
+		_, floorOK := succeeded(run.Floor, p)
+		if x, ok := wallRatio(ours, floor); ok && oursOK && floorOK {
+			ratio = fmt.Sprintf("%.2fx", x)
+		}
+		if !oursRan {
+			fmt.Fprintf(b, "| %s | skipped | %s | – | – | – | – | – | – |\n", p, wallCell(floor, floorRan))
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %.2f | %s | %s | %s |\n",
+			p, wallCell(ours, true), wallCell(floor, floorRan), ratio,
+			ours.Total, perResource(ours.Total, run.N), breakdown(ours.Calls), tooManyCell(ours), mib(ours.PeakKiB))
+	}
+}
+
+// check is one target, with what was measured.
+type check struct {
+	verdict verdict
+	text    string
+}
+
+type verdict int
+
+const (
+	info   verdict = iota // a target stated for another N: reported, not judged
+	met                   // the target is met
+	missed                // the target is missed
+)
+
+func judge(ok bool) verdict {
+	if ok {
+		return met
+	}
+	return missed
+}
+
+// atTargetN judges only at the N a target is stated for.
+func atTargetN(n int, ok bool) verdict {
+	if n != targetN {
+		return info
+	}
+	return judge(ok)
+}
+
+func writeChecks(b *strings.Builder, checks []check) {
+	if len(checks) == 0 {
+		b.WriteString("- none measured: the configuration failed before its first phase\n")
+	}
+	for _, c := range checks {
+		label := [...]string{"info", "met", "**MISSED**"}[c.verdict]
+		fmt.Fprintf(b, "- %s: %s\n", label, c.text)
+	}
+}
+
+// checks compares a run with the targets of the benchmark issue.
+func (run Run) checks(s Settings) []check {
+	n := run.N
+	var cs []check
+	if m, ok := succeeded(run.Ours, Create); ok {
+		cs = append(cs, check{judge(m.Total <= 2*n),
+			fmt.Sprintf("create: %.2f calls/resource, %d calls (target <= 2 per resource)", perResource(m.Total, n), m.Total)})
+	}
+	if m, ok := succeeded(run.Ours, Plan); ok {
+		limit := float64(n)/5 + 2
+		cs = append(cs, check{judge(float64(m.Total) <= limit),
+			fmt.Sprintf("no-change plan: %d calls (target <= N/5 + 2 = %g)", m.Total, limit)})
+		if f, ok := succeeded(run.Floor, Plan); ok {
+			budget := planBudget(f.Wall, m.Total, s.Parallelism, s.Latency)
+			x, _ := wallRatio(m, f)
+			cs = append(cs, check{atTargetN(n, m.Wall <= budget),
+				fmt.Sprintf("no-change plan time: %s = %.2fx terraform_data's %s (target at N = %d: <= %g × %s + ⌈%d calls / %d⌉ × %s = %s)",
+					seconds(m.Wall), x, seconds(f.Wall), targetN, targetPlanSlack, seconds(f.Wall), m.Total, s.Parallelism, s.Latency, seconds(budget))})
+		}
+	}
+	if m, ok := succeeded(run.Ours, Update); ok {
+		changed, w := ChangedCount(n), m.writes()
+		cs = append(cs, check{judge(w == changed),
+			fmt.Sprintf("update: %d writes for %d changed resources = %.2f per changed resource, %d calls in all (target 1 write per changed resource)",
+				w, changed, float64(w)/float64(changed), m.Total)})
+	}
+	var peak int64
+	for _, m := range run.Ours {
+		peak = max(peak, m.PeakKiB)
+	}
+	if peak > 0 {
+		cs = append(cs, check{atTargetN(n, peak < targetPeakKiB),
+			fmt.Sprintf("provider peak memory: %s over all phases (target at N = %d: < %d MiB)", mib(peak), targetN, targetPeakKiB>>10)})
+	}
+	return cs
+}
+
+// checks compares the throttled apply with its targets.
+func (t Throttled) checks() []check {
+	m := t.Create
+	outcome := "completed in " + seconds(m.Wall)
+	if m.Err != nil {
+		outcome = "FAILED after " + seconds(m.Wall)
+	}
+	cs := []check{{judge(m.Err == nil),
+		fmt.Sprintf("apply of %d resources at %g calls/s: %s (target: completes without error)", t.N, t.Rate, outcome)}}
+	if m.Total > 0 {
+		share := float64(m.TooMany) / float64(m.Total)
+		cs = append(cs, check{judge(share < target429Share),
+			fmt.Sprintf("429s: %d of %d calls = %.1f%% (target < %g%%)", m.TooMany, m.Total, 100*share, 100*target429Share)})
+	}
+	return cs
+}
+
+// planBudget is the no-change plan target: 1.5 times the floor's time, plus
+// the latency of the calls when they run terraform -parallelism at a time,
+// that is ⌈calls / parallelism⌉ round trips.
+func planBudget(floor time.Duration, calls, parallelism int, latency time.Duration) time.Duration {
+	parallelism = max(parallelism, 1)
+	rounds := (calls + parallelism - 1) / parallelism
+	return time.Duration(targetPlanSlack*float64(floor)) + time.Duration(rounds)*latency
+}
+
+// wallRatio is ours / floor in wall time, false when floor took no time.
+func wallRatio(ours, floor Measurement) (float64, bool) {
+	if floor.Wall <= 0 {
+		return 0, false
+	}
+	return float64(ours.Wall) / float64(floor.Wall), true
+}
+
+func perResource(calls, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(calls) / float64(n)
+}
+
+// phaseAt returns the measurement of phase p, false when it did not run.
+func phaseAt(ms []Measurement, p Phase) (Measurement, bool) {
+	if int(p) >= len(ms) {
+		return Measurement{}, false
+	}
+	return ms[p], true
+}
+
+func succeeded(ms []Measurement, p Phase) (Measurement, bool) {
+	m, ok := phaseAt(ms, p)
+	return m, ok && m.Err == nil
+}
+
+func wallCell(m Measurement, ran bool) string {
+	switch {
+	case !ran:
+		return "skipped"
+	case m.Err != nil:
+		return "failed after " + seconds(m.Wall)
+	}
+	return seconds(m.Wall)
+}
+
+func tooManyCell(m Measurement) string {
+	if m.TooMany == 0 || m.Total == 0 {
+		return fmt.Sprint(m.TooMany)
+	}
+	return fmt.Sprintf("%d (%.1f%%)", m.TooMany, 100*float64(m.TooMany)/float64(m.Total))
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func mib(kib int64) string {
+	if kib <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
+}
+
+// shortOps are the names the tables use for the API's operations.
+var shortOps = map[string]string{
+	"getMemberServerImageInstanceDetail":       "msi-detail",
+	"getMemberServerImageInstanceList":         "msi-list",
+	"setMemberServerImageSharingPermission":    "msi-set",
+	"addMemberServerImageSharingPermission":    "msi-add",
+	"removeMemberServerImageSharingPermission": "msi-remove",
+	"getServerImageDetail":                     "si-detail",
+	"getServerImageList":                       "si-list",
+	"addServerImageSharingPermission":          "si-add",
+	"removeServerImageSharingPermission":       "si-remove",
+	"getRegionList":                            "regions",
+}
+
+func shortOp(op string) string { return cmp.Or(shortOps[op], op) }
+
+// breakdown is "msi-detail 20, msi-set 10": the most frequent first.
+func breakdown(calls map[string]int) string {
+	ops := slices.Collect(maps.Keys(calls))
+	slices.SortFunc(ops, func(a, b string) int {
+		return cmp.Or(cmp.Compare(calls[b], calls[a]), cmp.Compare(a, b))
+	})
+	parts := make([]string, len(ops))
+	for i, op := range ops {
+		parts[i] = fmt.Sprintf("%s %d", shortOp(op), calls[op])
+	}
+	return cmp.Or(strings.Join(parts, ", "), "–")
+}
+
+// operations lists every operation called anywhere in the report, by name.
+func (r Report) operations() []string {
+	seen := map[string]bool{}
+	add := func(ms ...Measurement) {
+		for _, m := range ms {
+			for op := range m.Calls {
+				seen[op] = true
+			}
+		}
+	}
+	for _, run := range r.Runs {
+		add(run.Ours...)
+		add(run.Floor...)
+	}
+	if r.Throttled != nil {
+		add(r.Throttled.Create)
+	}
+	return slices.Sorted(maps.Keys(seen))
+}

@@ -1,0 +1,222 @@
+package benchmark
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
+)
+
+// Options configures a Runner.
+type Options struct {
+	Terraform   string           // path of the terraform binary
+	ProviderBin string           // the provider binary built for this run; its directory is the dev_overrides target
+	Emulator    *emulator.Server // started; the Runner owns its images, latency, rate limit and counters
+	AccessKey   string           // the emulator's credentials
+	SecretKey   string
+	Latency     time.Duration // added to every API call
+	RateLimit   float64       // calls per second outside the throttled scenario; 0 = none
+	Parallelism int           // terraform -parallelism
+	WorkDir     string        // holds the CLI configuration and one directory per configuration
+	Progress    io.Writer     // one line per terraform command
+}
+
+// Runner runs the benchmark's terraform commands against the emulator.
+type Runner struct {
+	opts        Options
+	providerBin string // absolute, symbolic links resolved: compared with /proc/PID/exe
+	env         []string
+}
+
+// NewRunner writes the CLI configuration and sets the emulator's latency and
+// rate limit.
+func NewRunner(o Options) (*Runner, error) {
+	bin, err := filepath.Abs(o.ProviderBin)
+	if err == nil {
+		bin, err = filepath.EvalSymlinks(bin)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("provider binary: %w", err)
+	}
+	rc := filepath.Join(o.WorkDir, "terraformrc")
+	if err := os.WriteFile(rc, []byte(cliConfig(filepath.Dir(bin))), 0o600); err != nil {
+		return nil, fmt.Errorf("write CLI configuration: %w", err)
+	}
+	o.Emulator.SetLatency(o.Latency)
+	o.Emulator.SetRateLimit(o.RateLimit)
+	env := terraformEnv(os.Environ(), rc, o.Emulator.URL(), o.AccessKey, o.SecretKey)
+	return &Runner{opts: o, providerBin: bin, env: env}, nil
+}
+
+// Run runs every phase for n sharing resources, then for n terraform_data
+// resources. A failed phase ends its configuration's run.
+func (r *Runner) Run(ctx context.Context, n int) Run {
+	r.seed(n)
+	return Run{
+		N:     n,
+		Ours:  r.phases(ctx, Sharing, n),
+		Floor: r.phases(ctx, Floor, n),
+	}
+}
+
+// Throttled applies n sharing resources (create only) while the emulator
+// allows rate calls per second.
+func (r *Runner) Throttled(ctx context.Context, n int, rate float64) Throttled {
+	r.seed(n)
+	r.opts.Emulator.SetRateLimit(rate)
+	defer r.opts.Emulator.SetRateLimit(r.opts.RateLimit)
+	dir, err := r.configure(fmt.Sprintf("throttled-%s-%d", Sharing, n), Config(Sharing, n, false))
+	t := Throttled{N: n, Rate: rate}
+	if err != nil {
+		t.Create = Measurement{Err: err}
+		return t
+	}
+	t.Create = r.measure(ctx, dir, Create, fmt.Sprintf("throttled N=%d %s", n, Create))
+	return t
+}
+
+// seed puts images FirstImageNo..FirstImageNo+n-1, XEN, CREAT and shared
+// with nobody.
+func (r *Runner) seed(n int) {
+	for i := range n {
+		r.opts.Emulator.PutImage(emulator.Image{No: ImageNo(i), Name: "bench-image-" + ImageNo(i)})
+	}
+}
+
+func (r *Runner) phases(ctx context.Context, k Kind, n int) []Measurement {
+	dir, err := r.configure(fmt.Sprintf("%s-%d", k, n), Config(k, n, false))
+	if err != nil {
+		return []Measurement{{Err: err}}
+	}
+	var ms []Measurement
+	for _, p := range Phases {
+		if p == Update {
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), Config(k, n, true), 0o600); err != nil {
+				return append(ms, Measurement{Err: fmt.Errorf("write updated main.tf: %w", err)})
+			}
+		}
+		m := r.measure(ctx, dir, p, fmt.Sprintf("N=%d %s %s", n, k, p))
+		if ms = append(ms, m); m.Err != nil {
+			break
+		}
+	}
+	return ms
+}
+
+// configure creates a fresh work directory holding main.tf.
+func (r *Runner) configure(name string, mainTF []byte) (string, error) {
+	dir := filepath.Join(r.opts.WorkDir, name)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("clean %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create work directory: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), mainTF, 0o600); err != nil {
+		return "", fmt.Errorf("write main.tf: %w", err)
+	}
+	return dir, nil
+}
+
+// measure runs a phase's terraform command in dir and collects its wall
+// time, the emulator's counters and the provider's peak memory.
+func (r *Runner) measure(ctx context.Context, dir string, p Phase, label string) Measurement {
+	r.opts.Emulator.ResetCalls()
+	watch := watchPeak(r.providerBin, pollInterval)
+	start := time.Now()
+	err := r.terraform(ctx, dir, filepath.Join(dir, p.slug()+".log"), p.args()...)
+	m := Measurement{Wall: time.Since(start), PeakKiB: watch.Stop()}
+	if err != nil {
+		m.Err = fmt.Errorf("%s: %w", label, err)
+	}
+	m.Calls, m.Total, m.TooMany = r.callStats()
+	fmt.Fprintf(r.opts.Progress, "%-40s %8.2f s %6d calls %5d 429s  provider peak %s\n",
+		label, m.Wall.Seconds(), m.Total, m.TooMany, mib(m.PeakKiB))
+	return m
+}
+
+func (r *Runner) callStats() (calls map[string]int, total, tooMany int) {
+	emu := r.opts.Emulator
+	calls = map[string]int{}
+	for _, req := range emu.Requests() {
+		if req.Status == http.StatusTooManyRequests {
+			tooMany++
+		}
+		if _, seen := calls[req.Operation]; !seen {
+			calls[req.Operation] = emu.Calls(req.Operation)
+		}
+	}
+	for op, c := range calls {
+		if c == 0 { // received but not authenticated: not an API call
+			delete(calls, op)
+		}
+	}
+	return calls, emu.TotalCalls(), tooMany
+}
+
+// terraform runs one command in dir, its output going to logPath; a
+// failure carries the log's last lines.
+func (r *Runner) terraform(ctx context.Context, dir, logPath string, args ...string) error {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return fmt.Errorf("create log: %w", err)
+	}
+	defer log.Close()
+	full := append([]string{args[0], "-no-color", "-input=false", "-parallelism=" + strconv.Itoa(r.opts.Parallelism)}, args[1:]...)
+	cmd := exec.CommandContext(ctx, r.opts.Terraform, full...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, r.env, log, log
+	// On interrupt, let terraform stop its provider processes and release the state.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &exit) && args[0] == "plan" && exit.ExitCode() == 2:
+		err = errors.New("the plan after apply has changes (terraform plan -detailed-exitcode exited 2)")
+	default:
+		err = fmt.Errorf("terraform %s: %w", args[0], err)
+	}
+	return fmt.Errorf("%w\n%s", err, tail(logPath, 20))
+}
+
+// tail is the last n lines of a file, for error messages.
+func tail(path string, n int) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "(no log: " + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TerraformVersion is the version the terraform binary reports, e.g. "1.11.4".
+func TerraformVersion(ctx context.Context, terraform string) (string, error) {
+	cmd := exec.CommandContext(ctx, terraform, "version", "-json")
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("terraform version: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", fmt.Errorf("terraform version: %w", err)
+	}
+	return v.Version, nil
+}
