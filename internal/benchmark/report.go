@@ -237,12 +237,12 @@ func (run Run) checks(s Settings) []check {
 	var cs []check
 	if m, ok := succeeded(run.Ours, Create); ok {
 		cs = append(cs, check{judge(m.Total <= 2*n),
-			fmt.Sprintf("create: %.2f calls/resource, %d calls (target <= 2 per resource)", perResource(m.Total, n), m.Total)})
+			fmt.Sprintf("create: %.2f calls/resource, calls = %d (target <= 2 per resource)", perResource(m.Total, n), m.Total)})
 	}
 	if m, ok := succeeded(run.Ours, Plan); ok {
 		limit := float64(n)/5 + 2
 		cs = append(cs, check{judge(float64(m.Total) <= limit),
-			fmt.Sprintf("no-change plan: %d calls (target <= N/5 + 2 = %g)", m.Total, limit)})
+			fmt.Sprintf("no-change plan: calls = %d (target <= N/5 + 2 = %g)", m.Total, limit)})
 		if f, ok := succeeded(run.Floor, Plan); ok {
 			budget := planBudget(f.Wall, m.Total, s.Parallelism, s.Latency)
 			x, _ := wallRatio(m, f)
@@ -254,8 +254,8 @@ func (run Run) checks(s Settings) []check {
 	if m, ok := succeeded(run.Ours, Update); ok {
 		changed, w := ChangedCount(n), m.writes()
 		cs = append(cs, check{judge(w == changed),
-			fmt.Sprintf("update: %d writes for %d changed resources = %.2f per changed resource, %d calls in all (target 1 write per changed resource)",
-				w, changed, float64(w)/float64(changed), m.Total)})
+			fmt.Sprintf("update: %.2f writes per changed resource, writes = %d, changed resources = %d, calls in all = %d (target 1 write per changed resource)",
+				float64(w)/float64(changed), w, changed, m.Total)})
 	}
 	var peak int64
 	for _, m := range run.Ours {

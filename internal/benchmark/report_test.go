@@ -144,8 +144,8 @@ func TestMarkdown(t *testing.T) {
 		"## N = 500",
 		"| create | 10.00 s | 5.00 s | 2.00x | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
 		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
-		"- met: create: 2.00 calls/resource, 1000 calls (target <= 2 per resource)",
-		"- met: no-change plan: 5 calls (target <= N/5 + 2 = 102)",
+		"- met: create: 2.00 calls/resource, calls = 1000 (target <= 2 per resource)",
+		"- met: no-change plan: calls = 5 (target <= N/5 + 2 = 102)",
 		"## Throttled: N = 100 at 10 calls/s",
 		"`msi-list` = getMemberServerImageInstanceList",
 	} {

@@ -62,6 +62,9 @@ type Config struct {
 	UserAgent      string
 	// Now is the clock for signature timestamps; nil selects time.Now.
 	Now func() time.Time
+	// MaxRequestsPerSecond caps the rate at which requests start; 0 = no
+	// cap (the client still slows down by itself when throttled).
+	MaxRequestsPerSecond float64
 }
 
 // Client calls the NCP vserver API. It is safe for concurrent use.
@@ -71,6 +74,7 @@ type Client struct {
 	secretKey        string // for log masking only
 	userAgent        string
 	http             *http.Client
+	pace             *pacer
 	retryMax         int
 	waitMin, waitMax time.Duration
 }
@@ -114,8 +118,9 @@ func New(cfg Config) (*Client, error) {
 	if now == nil {
 		now = time.Now
 	}
+	c.pace = newPacer(cfg.MaxRequestsPerSecond)
 	c.http = &http.Client{
-		Transport: &signer{next: next, accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, now: now},
+		Transport: &pacedTransport{pace: c.pace, next: &signer{next: next, accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, now: now}},
 		// http.Client's timeout covers one attempt, body included:
 		// retryablehttp calls Do once per attempt.
 		Timeout: orDefault(cfg.RequestTimeout, defaultRequestTimeout),
@@ -163,7 +168,7 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 		"operation": op, "method": method, "parameters": encoded, "access_key": maskKey(c.accessKey),
 	})
 
-	x := &exchange{op: op, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax}
+	x := &exchange{op: op, pace: c.pace, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax}
 	resp, err := x.retryClient(c.http).Do(req)
 	if resp != nil {
 		resp.Body.Close()

@@ -54,7 +54,7 @@ func (e *Error) Error() string {
 func (e *Error) Retryable() bool {
 	switch e.StatusCode {
 	case http.StatusTooManyRequests:
-		return e.Gateway && (e.Code == "410" || e.Code == "420")
+		return e.throttled()
 	case http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
@@ -110,3 +110,9 @@ func snippet(body []byte) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// throttled reports a gateway throttle or rate limit (not a quota): slowing
+// down helps.
+func (e *Error) throttled() bool {
+	return e.StatusCode == http.StatusTooManyRequests && e.Gateway && (e.Code == "410" || e.Code == "420")
+}

@@ -64,7 +64,8 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	}
 	var attempts, warns int
 	for _, e := range entries {
-		line := strings.ToLower(strings.Join([]string{e["@message"].(string), mapString(e)}, " "))
+		msg, _ := e["@message"].(string)
+		line := strings.ToLower(msg + " " + mapString(e))
 		if e["@level"] != "trace" && (strings.Contains(line, strings.ToLower(loginID)) ||
 			strings.Contains(line, strings.ToLower(url.QueryEscape(loginID))) || strings.Contains(line, "responseformattype")) {
 			t.Errorf("%s entry shows request values: %v", e["@level"], e)

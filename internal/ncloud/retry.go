@@ -22,6 +22,7 @@ import (
 // hooks one after another on the caller's goroutine, so it needs no lock.
 type exchange struct {
 	op               string
+	pace             *pacer
 	retryMax         int
 	waitMin, waitMax time.Duration
 
@@ -72,6 +73,11 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	var apiErr *Error
 	if errors.As(x.err, &apiErr) {
 		apiErr.Attempts = x.attempts
+		if apiErr.throttled() {
+			x.pace.throttled()
+		}
+	} else if x.err == nil {
+		x.pace.succeeded()
 	}
 	fields := map[string]any{
 		"operation": x.op, "attempt": x.attempts, "http_status": x.status,
@@ -82,8 +88,10 @@ func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err erro
 	}
 	tflog.Debug(ctx, "ncloud API attempt", fields)
 
+	// The attempt's failure, if any, is kept in x.err for call to report:
+	// retryablehttp's own error would lose the decoded *Error.
 	if x.err == nil || ctx.Err() != nil || !retryable(x.err) || x.attempts > x.retryMax {
-		return false, nil
+		return false, nil //nolint:nilerr // the failure is in x.err
 	}
 	x.wait = backoff(x.waitMin, x.waitMax, x.attempts, resp)
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < x.wait {

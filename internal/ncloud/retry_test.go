@@ -15,7 +15,11 @@ const detailOK = `{"getMemberServerImageInstanceDetailResponse":{"returnCode":"0
 
 // hangUp closes the connection without answering: a connection reset.
 func hangUp(t *testing.T, w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Fatal("the test server cannot hijack connections")
+	}
+	conn, _, err := hj.Hijack()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,9 +25,21 @@ func TestTLSVerificationStaysOn(t *testing.T) {
 	defer srv.Close()
 
 	c := newTestClient(t, srv.URL, nil) // no HTTPClient: the default transport
-	tr, ok := c.http.Transport.(*signer).next.(*http.Transport)
+	next := c.http.Transport
+	for {
+		switch rt := next.(type) {
+		case *pacedTransport:
+			next = rt.next
+			continue
+		case *signer:
+			next = rt.next
+			continue
+		}
+		break
+	}
+	tr, ok := next.(*http.Transport)
 	if !ok {
-		t.Fatalf("default transport is %T, want *http.Transport", c.http.Transport.(*signer).next)
+		t.Fatalf("default transport is %T, want *http.Transport", next)
 	}
 	if tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify {
 		t.Fatal("the default transport skips TLS verification")

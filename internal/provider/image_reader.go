@@ -10,26 +10,39 @@ import (
 )
 
 const (
-	// readWindow is how long a lookup waits for others to join its batch:
-	// Terraform refreshes and plans ten resources at a time, and those
-	// arrive within a few milliseconds of each other. It is small beside a
-	// gateway round trip, so a lone read hardly notices it.
-	readWindow = 10 * time.Millisecond
+	// readWindow is how long a lookup waits for others to join its batch
+	// when no call is in flight: Terraform starts up to ten resources at
+	// once, within a few milliseconds. It is small beside a gateway round
+	// trip, so a lone read hardly notices it.
+	readWindow = 5 * time.Millisecond
 	// maxBatch images per call; the client splits larger lists anyway.
 	maxBatch = 100
 	// batchTimeout bounds a batch's call, which no single caller owns.
 	batchTimeout = defaultReadTimeout
+	// recentFor is how long an answer may stand in for a new lookup by
+	// Create: Terraform plans a resource again, in the same process, just
+	// before it creates it.
+	recentFor = time.Minute
 )
 
-// imageReader coalesces concurrent member server image lookups into one
-// getMemberServerImageInstanceList call per region and window: the gateway
-// throttles on calls, not on images, and a plan over hundreds of images
-// would otherwise make hundreds of calls.
+// imageReader coalesces concurrent member server image lookups into
+// getMemberServerImageInstanceList calls: the gateway throttles on calls,
+// not on images, and a plan over hundreds of images would otherwise make
+// hundreds of calls. One call per region is in flight at a time; lookups
+// that arrive meanwhile gather into the next one, so batches grow to
+// Terraform's parallelism.
 type imageReader struct {
 	client *ncloud.Client
 
 	mu      sync.Mutex
-	pending map[string]*imageBatch // by region
+	regions map[string]*regionReads
+	recent  map[string]recentImage // by region/no
+}
+
+// regionReads is the batching state of one region.
+type regionReads struct {
+	next   *imageBatch // gathering; nil when none
+	flying bool        // a call is in flight
 }
 
 // imageBatch is one list call shared by the lookups that joined it.
@@ -41,28 +54,40 @@ type imageBatch struct {
 	err    error
 }
 
+type recentImage struct {
+	img *ncloud.MemberServerImage
+	at  time.Time
+}
+
 func newImageReader(client *ncloud.Client) *imageReader {
-	return &imageReader{client: client, pending: map[string]*imageBatch{}}
+	return &imageReader{client: client, regions: map[string]*regionReads{}, recent: map[string]recentImage{}}
 }
 
 // get returns the member server image, or an error wrapping
 // ncloud.ErrNotFound when the member server image API does not hold it.
 func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.MemberServerImage, error) {
 	r.mu.Lock()
-	b := r.pending[region]
+	rr := r.regions[region]
+	if rr == nil {
+		rr = &regionReads{}
+		r.regions[region] = rr
+	}
+	b := rr.next
 	if b == nil {
 		b = &imageBatch{seen: map[string]bool{}, done: make(chan struct{})}
-		r.pending[region] = b
-		// The batch outlives its first caller's cancellation (others wait on
-		// it) but keeps its logger and values.
-		batchCtx := context.WithoutCancel(ctx)
-		time.AfterFunc(readWindow, func() { r.flush(batchCtx, region, b) })
+		rr.next = b
+		if !rr.flying {
+			// The batch outlives its first caller's cancellation (others
+			// wait on it) but keeps its logger and values.
+			batchCtx := context.WithoutCancel(ctx)
+			time.AfterFunc(readWindow, func() { r.flush(batchCtx, region, b) })
+		}
 	}
 	if !b.seen[no] {
 		b.seen[no] = true
 		b.nos = append(b.nos, no)
 	}
-	if len(b.nos) >= maxBatch {
+	if len(b.nos) >= maxBatch && !rr.flying {
 		go r.flush(context.WithoutCancel(ctx), region, b)
 	}
 	r.mu.Unlock()
@@ -82,25 +107,55 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 	return img, nil
 }
 
-// flush makes the batch's call, once, whichever of the timer and a full
-// batch comes first.
-func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
+// recentImage returns an answer to a lookup of this process made within
+// recentFor, if any.
+func (r *imageReader) recentImage(region, no string) (*ncloud.MemberServerImage, bool) {
 	r.mu.Lock()
-	if r.pending[region] != b {
-		r.mu.Unlock()
-		return // already flushed
+	defer r.mu.Unlock()
+	e, ok := r.recent[region+"/"+no]
+	if !ok || time.Since(e.at) > recentFor {
+		return nil, false
 	}
-	delete(r.pending, region)
-	nos := b.nos
-	r.mu.Unlock()
+	return e.img, true
+}
 
+// flush makes the batch's call unless it was already made or another call
+// of the region is in flight (that call's end flushes it), then flushes the
+// batch that gathered meanwhile.
+func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
+	for b != nil {
+		r.mu.Lock()
+		rr := r.regions[region]
+		if rr.next != b || rr.flying {
+			r.mu.Unlock()
+			return
+		}
+		rr.next, rr.flying = nil, true
+		nos := b.nos
+		r.mu.Unlock()
+
+		r.call(ctx, region, nos, b)
+
+		r.mu.Lock()
+		rr.flying = false
+		b = rr.next // gathered during the call: its turn now
+		r.mu.Unlock()
+	}
+}
+
+func (r *imageReader) call(ctx context.Context, region string, nos []string, b *imageBatch) {
 	ctx, cancel := context.WithTimeout(ctx, batchTimeout)
 	defer cancel()
 	images, err := r.client.GetMemberServerImages(ctx, region, nos)
 	b.images = make(map[string]*ncloud.MemberServerImage, len(images))
+	now := time.Now()
+	r.mu.Lock()
 	for i := range images {
-		b.images[images[i].InstanceNo] = &images[i]
+		img := &images[i]
+		b.images[img.InstanceNo] = img
+		r.recent[region+"/"+img.InstanceNo] = recentImage{img, now}
 	}
+	r.mu.Unlock()
 	b.err = err
 	close(b.done)
 }

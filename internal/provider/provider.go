@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -45,12 +46,13 @@ type ncloudimageProvider struct {
 }
 
 type providerModel struct {
-	AccessKey  types.String `tfsdk:"access_key"`
-	SecretKey  types.String `tfsdk:"secret_key"`
-	Region     types.String `tfsdk:"region"`
-	Site       types.String `tfsdk:"site"`
-	Endpoint   types.String `tfsdk:"endpoint"`
-	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	AccessKey  types.String  `tfsdk:"access_key"`
+	SecretKey  types.String  `tfsdk:"secret_key"`
+	Region     types.String  `tfsdk:"region"`
+	Site       types.String  `tfsdk:"site"`
+	Endpoint   types.String  `tfsdk:"endpoint"`
+	MaxRetries types.Int64   `tfsdk:"max_retries"`
+	MaxRate    types.Float64 `tfsdk:"max_requests_per_second"`
 }
 
 // providerData is what resources receive from Configure: one per
@@ -100,6 +102,12 @@ func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"max_requests_per_second": schema.Float64Attribute{
+				MarkdownDescription: "Most API requests the provider starts per second, across all resources. " +
+					"Unset, the provider has no fixed limit but slows all its requests down when the gateway throttles one.",
+				Optional:   true,
+				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "API gateway base URL, overriding `site`, e.g. a local NCP emulator. Falls back to `NCLOUD_API_GW`. " +
 					"Must be `https://`; `http://` is accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`).",
@@ -117,7 +125,7 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	}
 	for name, v := range map[string]attr.Value{
 		"access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "region": cfg.Region, "site": cfg.Site, "endpoint": cfg.Endpoint,
-		"max_retries": cfg.MaxRetries,
+		"max_retries": cfg.MaxRetries, "max_requests_per_second": cfg.MaxRate,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown ncloudimage provider "+name,
@@ -199,7 +207,9 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		SecretKey: secretKey,
 		BaseURL:   baseURL,
 		RetryMax:  retries,
-		UserAgent: "terraform-provider-ncloudimage/" + p.version,
+		// A null value is 0: no fixed limit.
+		MaxRequestsPerSecond: cfg.MaxRate.ValueFloat64(),
+		UserAgent:            "terraform-provider-ncloudimage/" + p.version,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the NCP API client", err.Error())

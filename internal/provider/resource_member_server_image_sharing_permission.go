@@ -98,7 +98,7 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 					"IDs are compared ignoring letter case: two IDs that differ only in case are an error, and an ID that NCP " +
 					"returns in another case than configured keeps the configured spelling.",
 				Required:    true,
-				ElementType: types.StringType,
+				ElementType: loginIDType{},
 				Validators: []validator.Set{
 					setvalidator.ValueStringsAre(
 						stringvalidator.UTF8LengthBetween(1, 100),
@@ -198,15 +198,20 @@ func (r *sharingPermissionResource) Create(ctx context.Context, req resource.Cre
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// Terraform planned this resource again just before, in this process,
+	// and checked the image then; only a number unknown at that plan, or an
+	// image not yet created, needs a lookup here, before the write.
 	region, no := plan.Region.ValueString(), plan.MemberServerImageNo.ValueString()
-	img, diags := r.lookupImage(ctx, region, no)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.waitUntilCreated(ctx, region, img)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if img, ok := r.data.images.recentImage(region, no); !ok || img.Status.Code != statusCreated {
+		img, diags := r.lookupImage(ctx, region, no)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(r.waitUntilCreated(ctx, region, img)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	r.share(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -455,7 +460,7 @@ func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.Me
 			ids[i] = known[j]
 		}
 	}
-	set, d := types.SetValueFrom(ctx, types.StringType, ids)
+	set, d := types.SetValueFrom(ctx, loginIDType{}, ids)
 	diags.Append(d...)
 	m.ID = m.MemberServerImageNo
 	m.SharedLoginIDs = set

@@ -387,20 +387,27 @@ resource "ncloudimage_member_server_image_sharing_permission" "two" {
 	})
 }
 
-// TestSharingPermission_deleteGoneImage calls Delete directly: through
-// Terraform, the refresh before a destroy already drops a vanished image.
-func TestSharingPermission_deleteGoneImage(t *testing.T) {
+// directResource is the resource wired to a fresh emulator, for tests that
+// call its methods without Terraform.
+func directResource(t *testing.T) (*sharingPermissionResource, *emulator.Server) {
+	t.Helper()
 	emu := emulator.New(emulator.Options{AccessKey: testAccessKey, SecretKey: testSecretKey})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer emu.Close()
+	t.Cleanup(emu.Close)
+	emu.PutImage(emulator.Image{No: testImageNo, Name: "golden"})
 	client, err := ncloud.New(ncloud.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, BaseURL: emu.URL()})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return &sharingPermissionResource{data: &providerData{client: client, images: newImageReader(client), region: defaultRegion}}, emu
+}
+
+// stateFor is the state of image no shared with alice.
+func stateFor(t *testing.T, r *sharingPermissionResource, no string) tfsdk.State {
+	t.Helper()
 	ctx := context.Background()
-	r := &sharingPermissionResource{data: &providerData{client: client, images: newImageReader(client), region: defaultRegion}}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	if diags := schemaResp.Schema.ValidateImplementation(ctx); diags.HasError() {
@@ -409,7 +416,7 @@ func TestSharingPermission_deleteGoneImage(t *testing.T) {
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
 	ids, _ := types.SetValueFrom(ctx, types.StringType, []string{"alice@example.com"})
 	model := sharingPermissionModel{
-		ID: types.StringValue(testMissingImage), MemberServerImageNo: types.StringValue(testMissingImage),
+		ID: types.StringValue(no), MemberServerImageNo: types.StringValue(no),
 		SharedLoginIDs: ids, ShareStatus: types.StringValue("SHARE"), Region: types.StringValue(defaultRegion),
 	}
 	model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{
@@ -418,13 +425,42 @@ func TestSharingPermission_deleteGoneImage(t *testing.T) {
 	if diags := state.Set(ctx, &model); diags.HasError() {
 		t.Fatalf("state: %v", diags)
 	}
+	return state
+}
 
+// TestSharingPermission_deleteGoneImage calls Delete directly: through
+// Terraform, the refresh before a destroy already drops a vanished image.
+func TestSharingPermission_deleteGoneImage(t *testing.T) {
+	r, emu := directResource(t)
 	var resp fwresource.DeleteResponse
-	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &resp)
+	r.Delete(context.Background(), fwresource.DeleteRequest{State: stateFor(t, r, testMissingImage)}, &resp)
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("delete of a gone image: %v", resp.Diagnostics)
 	}
 	if n := emu.Calls(setOperation); n != 1 {
 		t.Errorf("%s was called %d times, want 1", setOperation, n)
+	}
+}
+
+// TestSharingPermission_cancelStopsPromptly: Terraform cancels the request
+// context when the user interrupts it (Ctrl-C); a slow write must not hold
+// the run.
+func TestSharingPermission_cancelStopsPromptly(t *testing.T) {
+	r, emu := directResource(t)
+	emu.InjectFault(emulator.Fault{Operation: setOperation, Latency: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	state := stateFor(t, r, testImageNo)
+	start := time.Now()
+	resp := fwresource.CreateResponse{State: tfsdk.State{Schema: state.Schema}}
+	r.Create(ctx, fwresource.CreateRequest{Plan: tfsdk.Plan(state)}, &resp)
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("create returned %s after the cancel; want promptly", elapsed-300*time.Millisecond)
+	}
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("a cancelled create reported success")
+	}
+	if !resp.State.Raw.IsNull() {
+		t.Error("a cancelled create recorded state")
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // uniqueIgnoringCase rejects login IDs that differ only in letter case: NCP
@@ -24,14 +24,18 @@ func (v uniqueIgnoringCase) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (uniqueIgnoringCase) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+func (uniqueIgnoringCase) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	first := map[string]string{}
 	for _, e := range req.ConfigValue.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
+		v, ok := e.(basetypes.StringValuable)
+		if !ok {
+			continue
+		}
+		s, d := v.ToStringValue(ctx)
+		if d.HasError() || s.IsNull() || s.IsUnknown() {
 			continue
 		}
 		id := s.ValueString()
