@@ -6,6 +6,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -15,14 +17,22 @@ import (
 // version is set by the release build (goreleaser ldflags).
 var version = "dev"
 
+// memoryLimit is the provider's soft heap limit, unless GOMEMLIMIT sets one:
+// a plan over hundreds of resources allocates steadily, and without a limit
+// the collector lets the heap grow to twice what is live.
+const memoryLimit = 40 << 20
+
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/ncloudimage/ncloudimage",
-		Debug:   debug,
+		Debug:   debugMode,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -70,6 +70,14 @@ func (r *Runner) Run(ctx context.Context, n int) Run {
 	}
 }
 
+// RunSharing runs every phase for n sharing resources only, without the
+// terraform_data floor, which makes no API calls: for tests that judge the
+// call counts and not the times. The result's Floor is nil.
+func (r *Runner) RunSharing(ctx context.Context, n int) Run {
+	r.seed(n)
+	return Run{N: n, Ours: r.phases(ctx, Sharing, n)}
+}
+
 // Throttled applies n sharing resources (create only) while the emulator
 // allows rate calls per second.
 func (r *Runner) Throttled(ctx context.Context, n int, rate float64) Throttled {
