@@ -207,7 +207,7 @@ func newTargetsRunner(t *testing.T, tf, bin string) *Runner {
 		Latency:     targetsLatency,
 		Parallelism: targetsParallelism,
 		WorkDir:     t.TempDir(),
-		Progress:    testLog{t},
+		Progress:    testLog{t, emu},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -215,10 +215,41 @@ func newTargetsRunner(t *testing.T, tf, bin string) *Runner {
 	return r
 }
 
-// testLog writes the Runner's progress lines to the test log.
-type testLog struct{ t *testing.T }
+// testLog writes the Runner's progress lines to the test log, each with the
+// numbers of images in the phase's list calls: the Runner writes a phase's
+// line after it has counted the phase's calls, before the next phase resets
+// the emulator's record.
+type testLog struct {
+	t   *testing.T
+	emu *emulator.Server
+}
 
 func (w testLog) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
+	if sizes := listBatchSizes(w.emu.Requests()); len(sizes) > 0 {
+		w.t.Logf("  images per %s call, in order: %v", listOperation, sizes)
+	}
 	return len(p), nil
+}
+
+// listOperation is the call that reads member server images in batches.
+const listOperation = "getMemberServerImageInstanceList"
+
+// listBatchSizes is the number of images each list call asked for; 0 is a
+// call for every image.
+func listBatchSizes(reqs []emulator.RecordedRequest) []int {
+	var sizes []int
+	for _, req := range reqs {
+		if req.Operation != listOperation {
+			continue
+		}
+		n := 0
+		for k := range req.Params {
+			if strings.HasPrefix(k, "memberServerImageInstanceNoList.") {
+				n++
+			}
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }

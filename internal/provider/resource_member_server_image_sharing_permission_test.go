@@ -387,6 +387,32 @@ resource "ncloudimage_member_server_image_sharing_permission" "two" {
 	})
 }
 
+func TestAccSharingPermission_timeoutReached(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needEmulator(t)
+	env.emu.InjectFault(emulator.Fault{Operation: setOperation, Latency: time.Minute})
+	config := env.config(fmt.Sprintf(`
+resource "ncloudimage_member_server_image_sharing_permission" "test" {
+  member_server_image_no = %q
+  shared_login_ids       = [%q]
+  timeouts {
+    create = "2s"
+  }
+}`, env.imageNo, env.loginIDs[0]))
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: wrapped("Cannot share member server image "+env.imageNo, "context deadline exceeded", "ran out of time", "raise the resource's timeouts"),
+		}},
+	})
+	if elapsed := time.Since(start); elapsed > 30*time.Second {
+		t.Errorf("the apply took %s: the 2s create timeout did not stop it", elapsed)
+	}
+}
+
 // directResource is the resource wired to a fresh emulator, for tests that
 // call its methods without Terraform.
 func directResource(t *testing.T) (*sharingPermissionResource, *emulator.Server) {
