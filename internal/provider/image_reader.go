@@ -10,11 +10,11 @@ import (
 )
 
 const (
-	// readWindow is how long a lookup waits for others to join its batch
-	// when no call is in flight: Terraform starts up to ten resources at
-	// once, within a few milliseconds. It is small beside a gateway round
-	// trip, so a lone read hardly notices it.
-	readWindow = 5 * time.Millisecond
+	// readWindow is how long a batch gathers lookups before its call:
+	// Terraform starts up to ten resources at once, within a few
+	// milliseconds, and starts the next ones as those finish. It is small
+	// beside a gateway round trip, so a lone read hardly notices it.
+	readWindow = 10 * time.Millisecond
 	// maxBatch images per call; the client splits larger lists anyway.
 	maxBatch = 100
 	// batchTimeout bounds a batch's call, which no single caller owns.
@@ -135,6 +135,9 @@ func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
 		r.mu.Unlock()
 
 		r.call(ctx, region, nos, b)
+		// The resources just answered finish, and Terraform starts the
+		// next ones: give their lookups a window to join the next batch.
+		time.Sleep(readWindow)
 
 		r.mu.Lock()
 		rr.flying = false
