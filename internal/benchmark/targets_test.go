@@ -42,7 +42,7 @@ func TestCallCountTargets(t *testing.T) {
 	bin := buildProviderForTargets(t)
 
 	t.Run("create_plan_update", func(t *testing.T) {
-		runner := newTargetsRunner(t, tf, bin)
+		runner, progress := newTargetsRunner(t, tf, bin)
 		run := runner.RunSharing(t.Context(), targetsN)
 		n := run.N
 		for _, p := range Phases {
@@ -80,7 +80,14 @@ func TestCallCountTargets(t *testing.T) {
 					changed, n, w, changed, describe(m))
 			}
 			// The image number did not change: the only reads are the
-			// refresh's list calls, and no image is looked up in the plan.
+			// refresh's list calls, which read each image once; no image
+			// is looked up in the plan. The number of list calls depends on
+			// how the reads fall into batches; the images they name do not.
+			if images, unfiltered := imagesListed(progress.phase(Update)); images > n || unfiltered > 0 {
+				t.Errorf("update of %d of %d resources: the list calls named %d images and %d listed every image, "+
+					"want at most %d, each image once, by the refresh (more: the plan looked images up); by operation: %s",
+					changed, n, images, unfiltered, n, describe(m))
+			}
 			reads := m.Total - m.writes()
 			if reads > readLimit {
 				t.Errorf("update of %d of %d resources: %d reads, want at most N/5 + 2 = %d (the refresh's list calls only); by operation: %s",
@@ -98,7 +105,7 @@ func TestCallCountTargets(t *testing.T) {
 	})
 
 	t.Run("throttled", func(t *testing.T) {
-		runner := newTargetsRunner(t, tf, bin)
+		runner, _ := newTargetsRunner(t, tf, bin)
 		th := runner.Throttled(t.Context(), throttledTargetN, throttledRate)
 		m := th.Create
 		t.Logf("apply of %d resources at %g calls/s: %s", th.N, th.Rate, describe(m))
@@ -190,14 +197,16 @@ func buildProviderForTargets(t *testing.T) string {
 	return bin
 }
 
-// newTargetsRunner starts an emulator for the test and a Runner on it.
-func newTargetsRunner(t *testing.T, tf, bin string) *Runner {
+// newTargetsRunner starts an emulator for the test and a Runner on it, and
+// returns the Runner's progress log, which keeps each phase's requests.
+func newTargetsRunner(t *testing.T, tf, bin string) (*Runner, *phaseLog) {
 	t.Helper()
 	emu := emulator.New(emulator.Options{AccessKey: targetsAccessKey, SecretKey: targetsSecretKey})
 	if err := emu.Start(); err != nil {
 		t.Fatalf("start the emulator: %v", err)
 	}
 	t.Cleanup(emu.Close)
+	progress := &phaseLog{t: t, emu: emu}
 	r, err := NewRunner(Options{
 		Terraform:   tf,
 		ProviderBin: bin,
@@ -207,29 +216,41 @@ func newTargetsRunner(t *testing.T, tf, bin string) *Runner {
 		Latency:     targetsLatency,
 		Parallelism: targetsParallelism,
 		WorkDir:     t.TempDir(),
-		Progress:    testLog{t, emu},
+		Progress:    progress,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return r, progress
 }
 
-// testLog writes the Runner's progress lines to the test log, each with the
-// numbers of images in the phase's list calls: the Runner writes a phase's
-// line after it has counted the phase's calls, before the next phase resets
-// the emulator's record.
-type testLog struct {
-	t   *testing.T
-	emu *emulator.Server
+// phaseLog is the Runner's Progress writer: it writes the progress lines to
+// the test log and keeps the requests of each phase. The Runner writes one
+// line per terraform command, after it has counted the command's calls and
+// before the next command resets the emulator's record, so that line i is
+// phase i of a run.
+type phaseLog struct {
+	t        *testing.T
+	emu      *emulator.Server
+	requests [][]emulator.RecordedRequest
 }
 
-func (w testLog) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	if sizes := listBatchSizes(w.emu.Requests()); len(sizes) > 0 {
-		w.t.Logf("  images per %s call, in order: %v", listOperation, sizes)
+func (l *phaseLog) Write(p []byte) (int, error) {
+	reqs := l.emu.Requests()
+	l.requests = append(l.requests, reqs)
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	if sizes := listBatchSizes(reqs); len(sizes) > 0 {
+		l.t.Logf("  images per %s call, in order: %v", listOperation, sizes)
 	}
 	return len(p), nil
+}
+
+// phase returns the requests of the i-th command.
+func (l *phaseLog) phase(p Phase) []emulator.RecordedRequest {
+	if int(p) >= len(l.requests) {
+		return nil
+	}
+	return l.requests[p]
 }
 
 // listOperation is the call that reads member server images in batches.
@@ -252,4 +273,17 @@ func listBatchSizes(reqs []emulator.RecordedRequest) []int {
 		sizes = append(sizes, n)
 	}
 	return sizes
+}
+
+// imagesListed is the number of image numbers that the list calls of reqs
+// asked for, in all, and the number of list calls that named no image (a
+// call for every image).
+func imagesListed(reqs []emulator.RecordedRequest) (images, unfiltered int) {
+	for _, n := range listBatchSizes(reqs) {
+		images += n
+		if n == 0 {
+			unfiltered++
+		}
+	}
+	return images, unfiltered
 }

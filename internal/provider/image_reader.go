@@ -15,6 +15,9 @@ const (
 	// milliseconds, and starts the next ones as those finish. It is small
 	// beside a gateway round trip, so a lone read hardly notices it.
 	readWindow = 10 * time.Millisecond
+	// gatherMax bounds how long the next call waits for lookups to join
+	// after a call (see gather).
+	gatherMax = 30 * time.Millisecond
 	// maxBatch images per call; the client splits larger lists anyway.
 	maxBatch = 100
 	// batchTimeout bounds a batch's call, which no single caller owns.
@@ -41,8 +44,9 @@ type imageReader struct {
 
 // regionReads is the batching state of one region.
 type regionReads struct {
-	next   *imageBatch // gathering; nil when none
-	flying bool        // a call is in flight
+	next   *imageBatch   // gathering; nil when none
+	flying bool          // a call is in flight
+	joined chan struct{} // signalled when a lookup joins next
 }
 
 // imageBatch is one list call shared by the lookups that joined it.
@@ -69,7 +73,7 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 	r.mu.Lock()
 	rr := r.regions[region]
 	if rr == nil {
-		rr = &regionReads{}
+		rr = &regionReads{joined: make(chan struct{}, 1)}
 		r.regions[region] = rr
 	}
 	b := rr.next
@@ -86,6 +90,10 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 	if !b.seen[no] {
 		b.seen[no] = true
 		b.nos = append(b.nos, no)
+		select {
+		case rr.joined <- struct{}{}:
+		default:
+		}
 	}
 	if len(b.nos) >= maxBatch && !rr.flying {
 		go r.flush(context.WithoutCancel(ctx), region, b)
@@ -135,14 +143,37 @@ func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
 		r.mu.Unlock()
 
 		r.call(ctx, region, nos, b)
-		// The resources just answered finish, and Terraform starts the
-		// next ones: give their lookups a window to join the next batch.
-		time.Sleep(readWindow)
+		r.gather(rr, len(nos))
 
 		r.mu.Lock()
 		rr.flying = false
 		b = rr.next // gathered during the call: its turn now
 		r.mu.Unlock()
+	}
+}
+
+// gather holds the next call until as many lookups wait as the last call
+// answered, for at most gatherMax: the resources just answered finish, and
+// Terraform starts as many new ones, whose lookups should share a call
+// however busy the machine is.
+func (r *imageReader) gather(rr *regionReads, answered int) {
+	deadline := time.NewTimer(gatherMax)
+	defer deadline.Stop()
+	for {
+		r.mu.Lock()
+		waiting := 0
+		if rr.next != nil {
+			waiting = len(rr.next.nos)
+		}
+		r.mu.Unlock()
+		if waiting >= answered {
+			return
+		}
+		select {
+		case <-rr.joined:
+		case <-deadline.C:
+			return
+		}
 	}
 }
 
