@@ -83,3 +83,61 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// TestSlowResponseIsRetried: an answer slower than the per-attempt timeout
+// is given up and the call retried, for each operation the provider makes.
+// (The emulator abandons the slow attempt when its client goes away; a real
+// API may apply it, which the retry of a set repeats harmlessly.)
+func TestSlowResponseIsRetried(t *testing.T) {
+	const ak, sk = "EMULATORACCESS", "EMULATORSECRET"
+	s := emulator.New(emulator.Options{AccessKey: ak, SecretKey: sk})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.PutImage(emulator.Image{No: "10001", Name: "xen"})
+	s.PutImage(emulator.Image{No: "10002", Name: "kvm", Hypervisor: "KVM"})
+	c, err := ncloud.New(ncloud.Config{AccessKey: ak, SecretKey: sk, BaseURL: s.URL(), RequestTimeout: 200 * time.Millisecond,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	calls := []struct {
+		op   string
+		call func() error
+	}{
+		{"getMemberServerImageInstanceList", func() error {
+			imgs, err := c.GetMemberServerImages(ctx, "KR", []string{"10001"})
+			if err == nil && len(imgs) != 1 {
+				err = errors.New("image 10001 missing from the answer")
+			}
+			return err
+		}},
+		{"setMemberServerImageSharingPermission", func() error {
+			img, err := c.SetMemberServerImageSharingPermission(ctx, "KR", "10001", []string{"a@example.com"})
+			if err == nil && !sameSet(img.SharedLoginIDs, []string{"a@example.com"}) {
+				err = errors.New("the retried set's answer does not show the new set")
+			}
+			return err
+		}},
+		{"getServerImageDetail", func() error {
+			_, err := c.GetServerImage(ctx, "KR", "10002")
+			return err
+		}},
+	}
+	for _, tc := range calls {
+		s.ResetCalls()
+		s.InjectFault(emulator.Fault{Operation: tc.op, Count: 1, Latency: 2 * time.Second})
+		start := time.Now()
+		if err := tc.call(); err != nil {
+			t.Errorf("%s: %v", tc.op, err)
+		}
+		if n := s.Calls(tc.op); n != 2 {
+			t.Errorf("%s: %d attempts, want 2 (the slow one, then a retry)", tc.op, n)
+		}
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("%s took %s: the slow attempt was not cut at the request timeout", tc.op, elapsed)
+		}
+	}
+}
