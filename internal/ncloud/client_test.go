@@ -183,16 +183,23 @@ func TestShareStatusNullGivesEmptyList(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				// totalRows as a string: NCP is not consistent about it.
-				reply(w, 200, `{"getMemberServerImageInstanceDetailResponse":{"requestId":"r","returnCode":"0","totalRows":"1",
+				if !strings.HasSuffix(r.URL.Path, "/getMemberServerImageInstanceList") || r.URL.Query().Get("memberServerImageInstanceNoList.1") != "42" {
+					t.Errorf("request %s", r.URL)
+				}
+				reply(w, 200, `{"getMemberServerImageInstanceListResponse":{"requestId":"r","returnCode":"0","totalRows":"1",
 					"memberServerImageInstanceList":[{"memberServerImageInstanceNo":"42","memberServerImageName":"img",
 					"memberServerImageInstanceStatus":{"code":"CREAT","codeName":"NSI CREATED state"},
 					"shareStatus":{"code":"NULL","codeName":"NSI Share NULL State"}`+list+`}]}}`)
 			}))
 			defer srv.Close()
-			img, err := newTestClient(t, srv.URL, nil).GetMemberServerImage(context.Background(), "", "42")
+			imgs, err := newTestClient(t, srv.URL, nil).GetMemberServerImages(context.Background(), "", []string{"42"})
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(imgs) != 1 {
+				t.Fatalf("got %d images, want 1: %+v", len(imgs), imgs)
+			}
+			img := imgs[0]
 			if img.SharedLoginIDs == nil || len(img.SharedLoginIDs) != 0 || img.ShareStatus.Code != "NULL" || img.InstanceNo != "42" {
 				t.Errorf("got %+v", img)
 			}
@@ -208,8 +215,6 @@ func TestNotFound(t *testing.T) {
 		call     func(*Client) error
 		notFound bool
 	}{
-		{"member detail empty", "getMemberServerImageInstanceDetail", 200, emptyMemberList,
-			func(c *Client) error { _, err := c.GetMemberServerImage(context.Background(), "KR", "9"); return err }, true},
 		{"server image empty", "getServerImageDetail", 200,
 			`{"%sResponse":{"requestId":"r","returnCode":"0","totalRows":0,"serverImageList":[]}}`,
 			func(c *Client) error { _, err := c.GetServerImage(context.Background(), "KR", "9"); return err }, true},
@@ -245,6 +250,53 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
+// TestMemberImageAbsentFromList: the member server image API says "not
+// found" by leaving the image out of the list answer, without an error;
+// the images it does hold are still returned.
+func TestMemberImageAbsentFromList(t *testing.T) {
+	for name, tt := range map[string]struct {
+		nos  []string
+		body string
+		want []string
+	}{
+		"empty answer": {[]string{"9"}, fmt.Sprintf(emptyMemberList, "getMemberServerImageInstanceList"), nil},
+		"absent among others": {[]string{"8", "9"}, `{"getMemberServerImageInstanceListResponse":{"requestId":"r","returnCode":"0",` +
+			`"totalRows":1,"memberServerImageInstanceList":[{"memberServerImageInstanceNo":"8"}]}}`, []string{"8"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var hits atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				q := r.URL.Query()
+				if !strings.HasSuffix(r.URL.Path, "/getMemberServerImageInstanceList") || q.Get("regionCode") != "KR" {
+					t.Errorf("request %s", r.URL)
+				}
+				for i, no := range tt.nos {
+					if got := q.Get(fmt.Sprintf("memberServerImageInstanceNoList.%d", i+1)); got != no {
+						t.Errorf("memberServerImageInstanceNoList.%d = %q, want %q", i+1, got, no)
+					}
+				}
+				reply(w, 200, tt.body)
+			}))
+			defer srv.Close()
+			imgs, err := newTestClient(t, srv.URL, nil).GetMemberServerImages(context.Background(), "KR", tt.nos)
+			if err != nil {
+				t.Fatalf("absence is not an error: %v", err)
+			}
+			var got []string
+			for _, img := range imgs {
+				if img.InstanceNo == "9" {
+					t.Errorf("image 9 in the answer: %+v", img)
+				}
+				got = append(got, img.InstanceNo)
+			}
+			if !reflect.DeepEqual(got, tt.want) || hits.Load() != 1 {
+				t.Errorf("got images %q after %d requests, want %q after 1", got, hits.Load(), tt.want)
+			}
+		})
+	}
+}
+
 func TestErrorDecoding(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -261,7 +313,7 @@ func TestErrorDecoding(t *testing.T) {
 		{"unparsable", 502, "<html>\n<body>Bad Gateway</body></html>" + strings.Repeat("x", 500),
 			Error{StatusCode: 502, RequestID: "trace-123"}},
 		{"empty", 502, "", Error{StatusCode: 502, Message: "Bad Gateway", RequestID: "trace-123"}},
-		{"200 with returnCode", 200, `{"getMemberServerImageInstanceDetailResponse":{"requestId":"body-id","returnCode":"1401","returnMessage":"product not found"}}`,
+		{"200 with returnCode", 200, `{"getMemberServerImageInstanceListResponse":{"requestId":"body-id","returnCode":"1401","returnMessage":"product not found"}}`,
 			Error{StatusCode: 200, Code: "1401", Message: "product not found", RequestID: "body-id"}},
 		{"200 unparsable", 200, `not json`, Error{StatusCode: 200, Message: "unparsable response: not json", RequestID: "trace-123"}},
 		{"200 without wrapper", 200, `{"somethingElse":{}}`, Error{StatusCode: 200, Message: `{"somethingElse":{}}`, RequestID: "trace-123"}},
@@ -272,13 +324,13 @@ func TestErrorDecoding(t *testing.T) {
 				reply(w, tt.status, tt.body)
 			}))
 			defer srv.Close()
-			_, err := newTestClient(t, srv.URL, nil).GetMemberServerImage(context.Background(), "", "1")
+			_, err := newTestClient(t, srv.URL, nil).GetMemberServerImages(context.Background(), "", []string{"1"})
 			var got *Error
 			if !errors.As(err, &got) {
 				t.Fatalf("%v is not an *Error", err)
 			}
 			want := tt.want
-			want.Operation, want.Attempts = "getMemberServerImageInstanceDetail", 1
+			want.Operation, want.Attempts = "getMemberServerImageInstanceList", 1
 			if tt.name == "unparsable" {
 				if !strings.HasPrefix(got.Message, "<html> <body>Bad Gateway") || len(got.Message) > 210 {
 					t.Errorf("snippet %q", got.Message)

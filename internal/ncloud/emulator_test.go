@@ -35,8 +35,8 @@ func TestAgainstEmulator(t *testing.T) {
 	if err != nil || img == nil || img.ShareStatus.Code != "SHARE" || len(img.SharedLoginIDs) != 2 {
 		t.Fatalf("set: %+v, %v", img, err)
 	}
-	got, err := c.GetMemberServerImage(ctx, "", "10001")
-	if err != nil || !sameSet(got.SharedLoginIDs, ids) || got.Status.Code != "CREAT" {
+	got, err := c.GetMemberServerImages(ctx, "", []string{"10001"})
+	if err != nil || len(got) != 1 || got[0].InstanceNo != "10001" || !sameSet(got[0].SharedLoginIDs, ids) || got[0].Status.Code != "CREAT" {
 		t.Errorf("get: %+v, %v", got, err)
 	}
 	if img, err = c.SetMemberServerImageSharingPermission(ctx, "", "10001", nil); err != nil ||
@@ -45,8 +45,8 @@ func TestAgainstEmulator(t *testing.T) {
 	}
 
 	for _, no := range []string{"99999", "10002"} { // unknown; KVM is not in the member API
-		if _, err := c.GetMemberServerImage(ctx, "KR", no); !errors.Is(err, ncloud.ErrNotFound) {
-			t.Errorf("member image %s: %v", no, err)
+		if imgs, err := c.GetMemberServerImages(ctx, "KR", []string{no}); err != nil || len(imgs) != 0 {
+			t.Errorf("member image %s: want absent from the answer, got %+v, %v", no, imgs, err)
 		}
 	}
 	if si, err := c.GetServerImage(ctx, "KR", "10002"); err != nil || si.Hypervisor.Code != "KVM" {

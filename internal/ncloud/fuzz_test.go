@@ -184,13 +184,6 @@ func jsonString(t *testing.T, s string) string {
 // clientOperations runs each operation of images.go and returns the login
 // ID lists of the images it read.
 var clientOperations = map[string]func(context.Context, *Client) ([][]string, error){
-	"getMemberServerImageInstanceDetail": func(ctx context.Context, c *Client) ([][]string, error) {
-		img, err := c.GetMemberServerImage(ctx, "KR", "1")
-		if err != nil {
-			return nil, err
-		}
-		return [][]string{img.SharedLoginIDs}, nil
-	},
 	"getMemberServerImageInstanceList": func(ctx context.Context, c *Client) ([][]string, error) {
 		imgs, err := c.GetMemberServerImages(ctx, "KR", []string{"1"})
 		var ids [][]string

@@ -82,22 +82,6 @@ type serverImageJSON struct {
 	SharedLoginIDs []string   `json:"sharedLoginIdList"`
 }
 
-// GetMemberServerImage reads one member server image; an error wrapping
-// ErrNotFound when the API returns none (how NCP says "not found" here).
-func (c *Client) GetMemberServerImage(ctx context.Context, region, no string) (*MemberServerImage, error) {
-	params := regionParams(region)
-	params.Set("memberServerImageInstanceNo", no)
-	var out memberServerImageList
-	if err := c.call(ctx, "getMemberServerImageInstanceDetail", http.MethodGet, params, &out); err != nil {
-		return nil, err
-	}
-	if len(out.Images) == 0 {
-		return nil, fmt.Errorf("ncloud: member server image %s: %w", no, ErrNotFound)
-	}
-	img := out.Images[0].image()
-	return &img, nil
-}
-
 // GetMemberServerImages reads the member server images among nos, in as few
 // list calls as the API allows. Images that do not exist are absent from the
 // result.

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const detailOK = `{"getMemberServerImageInstanceDetailResponse":{"returnCode":"0","memberServerImageInstanceList":[{"memberServerImageInstanceNo":"1"}]}}`
+const listOK = `{"getMemberServerImageInstanceListResponse":{"returnCode":"0","totalRows":"1","memberServerImageInstanceList":[{"memberServerImageInstanceNo":"1"}]}}`
 
 // hangUp closes the connection without answering: a connection reset.
 func hangUp(t *testing.T, w http.ResponseWriter) {
@@ -26,7 +26,7 @@ func hangUp(t *testing.T, w http.ResponseWriter) {
 	conn.Close()
 }
 
-// flakyServer fails the first `failures` requests with fail, then answers detailOK.
+// flakyServer fails the first `failures` requests with fail, then answers listOK.
 func flakyServer(t *testing.T, failures int, fail func(http.ResponseWriter, *http.Request)) (*httptest.Server, *atomic.Int32) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,7 +34,7 @@ func flakyServer(t *testing.T, failures int, fail func(http.ResponseWriter, *htt
 			fail(w, r)
 			return
 		}
-		reply(w, 200, detailOK)
+		reply(w, 200, listOK)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, &hits
@@ -77,9 +77,9 @@ func TestRetryMatrix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, hits := flakyServer(t, 1, tt.fail)
 			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 200 * time.Millisecond })
-			img, err := c.GetMemberServerImage(context.Background(), "", "1")
+			imgs, err := c.GetMemberServerImages(context.Background(), "", []string{"1"})
 			if tt.retry {
-				if err != nil || img.InstanceNo != "1" || hits.Load() != 2 {
+				if err != nil || len(imgs) != 1 || imgs[0].InstanceNo != "1" || hits.Load() != 2 {
 					t.Errorf("got %v after %d attempts; want success after 2", err, hits.Load())
 				}
 				return
@@ -95,7 +95,7 @@ func TestRetryMatrix(t *testing.T) {
 func TestRetriesBounded(t *testing.T) {
 	t.Run("status", func(t *testing.T) {
 		srv, hits := flakyServer(t, 100, status(503, gatewayErr("500")))
-		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImage(context.Background(), "", "1")
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImages(context.Background(), "", []string{"1"})
 		var apiErr *Error
 		if !errors.As(err, &apiErr) || apiErr.Attempts != 3 || hits.Load() != 3 || !strings.Contains(err.Error(), "after 3 attempts") {
 			t.Errorf("got %v with %d hits; want 3 attempts", err, hits.Load())
@@ -103,14 +103,14 @@ func TestRetriesBounded(t *testing.T) {
 	})
 	t.Run("no retries", func(t *testing.T) {
 		srv, hits := flakyServer(t, 100, status(503, gatewayErr("500")))
-		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = -1 }).GetMemberServerImage(context.Background(), "", "1")
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = -1 }).GetMemberServerImages(context.Background(), "", []string{"1"})
 		if err == nil || hits.Load() != 1 {
 			t.Errorf("got %v with %d hits; want 1 attempt", err, hits.Load())
 		}
 	})
 	t.Run("connection", func(t *testing.T) {
 		srv, hits := flakyServer(t, 100, func(w http.ResponseWriter, _ *http.Request) { hangUp(t, w) })
-		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImage(context.Background(), "", "1")
+		_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RetryMax = 2 }).GetMemberServerImages(context.Background(), "", []string{"1"})
 		var apiErr *Error
 		if err == nil || errors.As(err, &apiErr) || hits.Load() != 3 || !strings.Contains(err.Error(), "after 3 attempt") {
 			t.Errorf("got %v with %d hits; want a transport error after 3 attempts", err, hits.Load())
@@ -127,7 +127,7 @@ func TestBackoffStaysInsideDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err := c.GetMemberServerImage(ctx, "", "1")
+	_, err := c.GetMemberServerImages(ctx, "", []string{"1"})
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || hits.Load() != 1 {
 		t.Errorf("got %v with %d hits; want the 503 without a retry", err, hits.Load())
@@ -143,7 +143,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var cancelled time.Time
 	time.AfterFunc(200*time.Millisecond, func() { cancelled = time.Now(); cancel() })
-	_, err := c.GetMemberServerImage(ctx, "", "1")
+	_, err := c.GetMemberServerImages(ctx, "", []string{"1"})
 	lag := time.Since(cancelled)
 	var apiErr *Error
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &apiErr) {
@@ -182,7 +182,7 @@ func TestContextEndsDuringAttempt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := newTestClient(t, srv.URL, nil).GetMemberServerImage(ctx, "", "1")
+	_, err := newTestClient(t, srv.URL, nil).GetMemberServerImages(ctx, "", []string{"1"})
 	if !errors.Is(err, context.DeadlineExceeded) || hits.Load() != 1 {
 		t.Errorf("got %v after %d attempts; want the deadline after 1", err, hits.Load())
 	}

@@ -71,7 +71,7 @@ func TestFreshTimestampPerAttempt(t *testing.T) {
 			reply(w, 503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`)
 			return
 		}
-		reply(w, 200, `{"getMemberServerImageInstanceDetailResponse":{"returnCode":"0","memberServerImageInstanceList":[{}]}}`)
+		reply(w, 200, listOK)
 	}))
 	defer srv.Close()
 	// A clock that moves a minute per reading stands in for long backoffs.
@@ -79,7 +79,7 @@ func TestFreshTimestampPerAttempt(t *testing.T) {
 	c := newTestClient(t, srv.URL, func(cfg *Config) {
 		cfg.Now = func() time.Time { clock = clock.Add(time.Minute); return clock }
 	})
-	if _, err := c.GetMemberServerImage(context.Background(), "", "1"); err != nil {
+	if _, err := c.GetMemberServerImages(context.Background(), "", []string{"1"}); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -18,7 +19,7 @@ func TestTLSVerificationStaysOn(t *testing.T) {
 	var reached atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached.Add(1)
-		reply(w, 200, `{"getMemberServerImageInstanceDetailResponse":{"returnCode":"0","memberServerImageInstanceList":[]}}`)
+		reply(w, 200, fmt.Sprintf(emptyMemberList, "getMemberServerImageInstanceList"))
 	}))
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshakes are the point
 	srv.StartTLS()
@@ -45,7 +46,7 @@ func TestTLSVerificationStaysOn(t *testing.T) {
 		t.Fatal("the default transport skips TLS verification")
 	}
 
-	_, err := c.GetMemberServerImage(context.Background(), "KR", "1")
+	_, err := c.GetMemberServerImages(context.Background(), "KR", []string{"1"})
 	var certErr *tls.CertificateVerificationError
 	if !errors.As(err, &certErr) {
 		t.Fatalf("got %v, want a certificate verification error", err)
