@@ -14,20 +14,8 @@ import (
 // TestAgainstEmulator runs the client against the independently written
 // emulator: two implementations of the reference must agree.
 func TestAgainstEmulator(t *testing.T) {
-	const ak, sk = "EMULATORACCESS", "EMULATORSECRET"
-	s := emulator.New(emulator.Options{AccessKey: ak, SecretKey: sk})
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.PutImage(emulator.Image{No: "10001", Name: "xen"})
-	s.PutImage(emulator.Image{No: "10002", Name: "kvm", Hypervisor: "KVM"})
+	s, c := emulatorAndClient(t, 0)
 	s.PutImage(emulator.Image{No: "10003", Name: "fresh", Status: "INIT"})
-	c, err := ncloud.New(ncloud.Config{AccessKey: ak, SecretKey: sk, BaseURL: s.URL(),
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := context.Background()
 
 	ids := []string{"b@example.com", "a+tag@example.com"}
@@ -89,19 +77,7 @@ func sameSet(a, b []string) bool {
 // (The emulator abandons the slow attempt when its client goes away; a real
 // API may apply it, which the retry of a set repeats harmlessly.)
 func TestSlowResponseIsRetried(t *testing.T) {
-	const ak, sk = "EMULATORACCESS", "EMULATORSECRET"
-	s := emulator.New(emulator.Options{AccessKey: ak, SecretKey: sk})
-	if err := s.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	s.PutImage(emulator.Image{No: "10001", Name: "xen"})
-	s.PutImage(emulator.Image{No: "10002", Name: "kvm", Hypervisor: "KVM"})
-	c, err := ncloud.New(ncloud.Config{AccessKey: ak, SecretKey: sk, BaseURL: s.URL(), RequestTimeout: 200 * time.Millisecond,
-		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c := emulatorAndClient(t, 200*time.Millisecond)
 	ctx := context.Background()
 	calls := []struct {
 		op   string
@@ -140,4 +116,25 @@ func TestSlowResponseIsRetried(t *testing.T) {
 			t.Errorf("%s took %s: the slow attempt was not cut at the request timeout", tc.op, elapsed)
 		}
 	}
+}
+
+// emulatorAndClient starts an emulator holding images 10001 (XEN) and 10002
+// (KVM), and a client of it with short retry waits and the given
+// per-attempt timeout (0 = the default).
+func emulatorAndClient(t *testing.T, requestTimeout time.Duration) (*emulator.Server, *ncloud.Client) {
+	t.Helper()
+	const ak, sk = "EMULATORACCESS", "EMULATORSECRET"
+	s := emulator.New(emulator.Options{AccessKey: ak, SecretKey: sk})
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	s.PutImage(emulator.Image{No: "10001", Name: "xen"})
+	s.PutImage(emulator.Image{No: "10002", Name: "kvm", Hypervisor: "KVM"})
+	c, err := ncloud.New(ncloud.Config{AccessKey: ak, SecretKey: sk, BaseURL: s.URL(), RequestTimeout: requestTimeout,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
 }
