@@ -244,11 +244,11 @@ func (run Run) checks(s Settings) []check {
 		cs = append(cs, check{judge(float64(m.Total) <= limit),
 			fmt.Sprintf("no-change plan: calls = %d (target <= N/5 + 2 = %g)", m.Total, limit)})
 		if f, ok := succeeded(run.Floor, Plan); ok {
-			budget := planBudget(f.Wall, m.Total, s.Parallelism, s.Latency)
+			budget := planBudget(f.Wall, m.Total, s.Latency)
 			x, _ := wallRatio(m, f)
 			cs = append(cs, check{atTargetN(n, m.Wall <= budget),
-				fmt.Sprintf("no-change plan time: %s = %.2fx terraform_data's %s (target at N = %d: <= %g × %s + ⌈%d calls / %d⌉ × %s = %s)",
-					seconds(m.Wall), x, seconds(f.Wall), targetN, targetPlanSlack, seconds(f.Wall), m.Total, s.Parallelism, s.Latency, seconds(budget))})
+				fmt.Sprintf("no-change plan time: %s = %.2fx terraform_data's %s (target at N = %d: <= %g × %s + %d calls × %s = %s)",
+					seconds(m.Wall), x, seconds(f.Wall), targetN, targetPlanSlack, seconds(f.Wall), m.Total, s.Latency, seconds(budget))})
 		}
 	}
 	if m, ok := succeeded(run.Ours, Update); ok {
@@ -286,12 +286,14 @@ func (t Throttled) checks() []check {
 }
 
 // planBudget is the no-change plan target: 1.5 times the floor's time, plus
-// the latency of the calls when they run terraform -parallelism at a time,
-// that is ⌈calls / parallelism⌉ round trips.
-func planBudget(floor time.Duration, calls, parallelism int, latency time.Duration) time.Duration {
-	parallelism = max(parallelism, 1)
-	rounds := (calls + parallelism - 1) / parallelism
-	return time.Duration(targetPlanSlack*float64(floor)) + time.Duration(rounds)*latency
+// the latency of its calls, one round trip each. Coalesced reads make the
+// calls follow one another: the resources Terraform refreshes at once wait
+// on the same call. (Counting ⌈calls / parallelism⌉ round trips instead, as
+// if the calls overlapped, gives a budget below what any coalescing can
+// reach: each resource waits for at least one round trip, and only
+// -parallelism of them run at once, so N / parallelism round trips at least.)
+func planBudget(floor time.Duration, calls int, latency time.Duration) time.Duration {
+	return time.Duration(targetPlanSlack*float64(floor)) + time.Duration(calls)*latency
 }
 
 // wallRatio is ours / floor in wall time, false when floor took no time.

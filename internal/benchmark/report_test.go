@@ -60,7 +60,7 @@ func TestChecksAllMet(t *testing.T) {
 func TestChecksMissed(t *testing.T) {
 	run := goodRun()
 	run.Ours[Create] = ms(10*time.Second, map[string]int{detail: 1001, set: 500}) // 2N + 1
-	run.Ours[Plan] = ms(4*time.Second, map[string]int{detail: 103})               // N/5 + 3; 4 s > 1.5 × 2 s + 11 × 50 ms
+	run.Ours[Plan] = ms(9*time.Second, map[string]int{detail: 103})               // N/5 + 3; 9 s > 1.5 × 2 s + 103 × 50 ms
 	run.Ours[Update] = ms(4*time.Second, map[string]int{detail: 500, set: 51})    // one write too many
 	run.Ours[Destroy].PeakKiB = 64 << 10                                          // not under 64 MiB
 	for i, v := range verdicts(run.checks(testSettings)) {
@@ -88,17 +88,15 @@ func TestChecksInfoAtOtherN(t *testing.T) {
 func TestPlanBudget(t *testing.T) {
 	for _, tc := range []struct {
 		floor       time.Duration
-		calls, par  int
+		calls       int
 		latency     time.Duration
 		want        time.Duration
 		description string
 	}{
-		{2 * time.Second, 102, 10, 50 * time.Millisecond, 3*time.Second + 11*50*time.Millisecond, "partial last round"},
-		{2 * time.Second, 100, 10, 50 * time.Millisecond, 3*time.Second + 10*50*time.Millisecond, "whole rounds"},
-		{time.Second, 0, 10, 50 * time.Millisecond, 1500 * time.Millisecond, "no calls"},
-		{time.Second, 3, 1, 100 * time.Millisecond, 1800 * time.Millisecond, "serial"},
+		{2 * time.Second, 52, 50 * time.Millisecond, 3*time.Second + 52*50*time.Millisecond, "one round trip per call"},
+		{time.Second, 0, 50 * time.Millisecond, 1500 * time.Millisecond, "no calls"},
 	} {
-		if got := planBudget(tc.floor, tc.calls, tc.par, tc.latency); got != tc.want {
+		if got := planBudget(tc.floor, tc.calls, tc.latency); got != tc.want {
 			t.Errorf("%s: planBudget = %s, want %s", tc.description, got, tc.want)
 		}
 	}

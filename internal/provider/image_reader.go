@@ -51,6 +51,10 @@ type regionReads struct {
 
 // imageBatch is one list call shared by the lookups that joined it.
 type imageBatch struct {
+	// ctx is the first lookup's context, for the call's logs. The batch
+	// outlives that lookup's cancellation (others wait on it), and a
+	// released request context (see releasableContext) only loses its logger.
+	ctx    context.Context
 	nos    []string
 	seen   map[string]bool
 	done   chan struct{} // closed when images and err are set
@@ -78,13 +82,10 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 	}
 	b := rr.next
 	if b == nil {
-		b = &imageBatch{seen: map[string]bool{}, done: make(chan struct{})}
+		b = &imageBatch{ctx: context.WithoutCancel(ctx), seen: map[string]bool{}, done: make(chan struct{})}
 		rr.next = b
 		if !rr.flying {
-			// The batch outlives its first caller's cancellation (others
-			// wait on it) but keeps its logger and values.
-			batchCtx := context.WithoutCancel(ctx)
-			time.AfterFunc(readWindow, func() { r.flush(batchCtx, region, b) })
+			time.AfterFunc(readWindow, func() { r.flush(region, b) })
 		}
 	}
 	if !b.seen[no] {
@@ -96,7 +97,7 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 		}
 	}
 	if len(b.nos) >= maxBatch && !rr.flying {
-		go r.flush(context.WithoutCancel(ctx), region, b)
+		go r.flush(region, b)
 	}
 	r.mu.Unlock()
 
@@ -130,7 +131,7 @@ func (r *imageReader) recentImage(region, no string) (*ncloud.MemberServerImage,
 // flush makes the batch's call unless it was already made or another call
 // of the region is in flight (that call's end flushes it), then flushes the
 // batch that gathered meanwhile.
-func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
+func (r *imageReader) flush(region string, b *imageBatch) {
 	for b != nil {
 		r.mu.Lock()
 		rr := r.regions[region]
@@ -142,7 +143,7 @@ func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
 		nos := b.nos
 		r.mu.Unlock()
 
-		r.call(ctx, region, nos, b)
+		r.call(region, nos, b)
 		r.gather(rr, len(nos))
 
 		r.mu.Lock()
@@ -152,23 +153,17 @@ func (r *imageReader) flush(ctx context.Context, region string, b *imageBatch) {
 	}
 }
 
-// gather holds the next call until as many lookups wait as the last call
-// answered, for at most gatherMax: the resources just answered finish, and
-// Terraform starts as many new ones, whose lookups should share a call
-// however busy the machine is.
+// gather holds the next call until every lookup that was outstanding when
+// the last call returned is waiting again, for at most gatherMax: those that
+// waited meanwhile, and the ones just answered, whose resources Terraform
+// finishes and follows with as many new ones. So each call carries
+// Terraform's whole parallelism, instead of the lookups alternating between
+// two half-full calls, each waiting for the other's round trip.
 func (r *imageReader) gather(rr *regionReads, answered int) {
+	want := min(answered+r.waiting(rr), maxBatch)
 	deadline := time.NewTimer(gatherMax)
 	defer deadline.Stop()
-	for {
-		r.mu.Lock()
-		waiting := 0
-		if rr.next != nil {
-			waiting = len(rr.next.nos)
-		}
-		r.mu.Unlock()
-		if waiting >= answered {
-			return
-		}
+	for r.waiting(rr) < want {
 		select {
 		case <-rr.joined:
 		case <-deadline.C:
@@ -177,8 +172,18 @@ func (r *imageReader) gather(rr *regionReads, answered int) {
 	}
 }
 
-func (r *imageReader) call(ctx context.Context, region string, nos []string, b *imageBatch) {
-	ctx, cancel := context.WithTimeout(ctx, batchTimeout)
+// waiting is the number of lookups gathered for the region's next call.
+func (r *imageReader) waiting(rr *regionReads) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rr.next == nil {
+		return 0
+	}
+	return len(rr.next.nos)
+}
+
+func (r *imageReader) call(region string, nos []string, b *imageBatch) {
+	ctx, cancel := context.WithTimeout(b.ctx, batchTimeout)
 	defer cancel()
 	images, err := r.client.GetMemberServerImages(ctx, region, nos)
 	b.images = make(map[string]*ncloud.MemberServerImage, len(images))

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -40,7 +39,7 @@ const (
 )
 
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"ncloudimage": providerserver.NewProtocol6WithError(New("test")()),
+	"ncloudimage": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 func liveMode() bool { return os.Getenv("NCLOUDIMAGE_ACC_LIVE") == "1" }
