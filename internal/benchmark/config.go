@@ -26,13 +26,13 @@ const (
 	// Floor is N terraform_data resources holding the same values: Terraform's
 	// own cost for N resources, with no provider process and no API.
 	Floor
+	// NoOp is N resources of cmd/noop-provider, with the same arguments: what
+	// Terraform and terraform-plugin-framework cost a provider, with no API.
+	NoOp
 )
 
 func (k Kind) String() string {
-	if k == Floor {
-		return "terraform_data"
-	}
-	return "ncloudimage"
+	return [...]string{"ncloudimage", "terraform_data", "no-op provider"}[k]
 }
 
 // ImageNo is the image number resource i shares.
@@ -48,7 +48,8 @@ func ChangedCount(n int) int { return (n + 9) / 10 }
 // login sets of the update phase.
 func Config(k Kind, n int, updated bool) []byte {
 	var b strings.Builder
-	if k == Sharing {
+	switch k {
+	case Sharing:
 		b.WriteString(`terraform {
   required_providers {
     ncloudimage = {
@@ -59,6 +60,15 @@ func Config(k Kind, n int, updated bool) []byte {
 
 # Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
 provider "ncloudimage" {}
+`)
+	case NoOp:
+		b.WriteString(`terraform {
+  required_providers {
+    noop = {
+      source = "ncloudimage/noop"
+    }
+  }
+}
 `)
 	}
 	for i := range n {
@@ -71,16 +81,20 @@ provider "ncloudimage" {}
 			ids[j] = strconv.Quote(id)
 		}
 		set := "[" + strings.Join(ids, ", ") + "]"
-		if k == Sharing {
+		switch k {
+		case Sharing, NoOp:
+			typ := "ncloudimage_member_server_image_sharing_permission"
+			if k == NoOp {
+				typ = "noop_sharing"
+			}
 			fmt.Fprintf(&b, `
-resource "ncloudimage_member_server_image_sharing_permission" "image_%d" {
+resource %q "image_%d" {
   member_server_image_no = %q
   shared_login_ids       = %s
 }
-`, i, ImageNo(i), set)
-			continue
-		}
-		fmt.Fprintf(&b, `
+`, typ, i, ImageNo(i), set)
+		case Floor:
+			fmt.Fprintf(&b, `
 resource "terraform_data" "image_%d" {
   input = {
     member_server_image_no = %q
@@ -88,16 +102,19 @@ resource "terraform_data" "image_%d" {
   }
 }
 `, i, ImageNo(i), set)
+		}
 	}
 	return []byte(b.String())
 }
 
-// cliConfig is a Terraform CLI configuration that loads the provider from
-// dir (dev_overrides), so that no registry and no `terraform init` is needed.
+// cliConfig is a Terraform CLI configuration that loads the provider and
+// the no-op provider from dir (dev_overrides), so that no registry and no
+// `terraform init` is needed.
 func cliConfig(dir string) string {
 	return fmt.Sprintf(`provider_installation {
   dev_overrides {
-    "registry.terraform.io/ncloudimage/ncloudimage" = %q
+    "registry.terraform.io/ncloudimage/ncloudimage" = %[1]q
+    "registry.terraform.io/ncloudimage/noop" = %[1]q
   }
   direct {}
 }

@@ -49,9 +49,29 @@ resource "terraform_data" "image_0" {
 	}
 }
 
+func TestConfigNoOp(t *testing.T) {
+	got := string(Config(NoOp, 1, false))
+	want := `terraform {
+  required_providers {
+    noop = {
+      source = "ncloudimage/noop"
+    }
+  }
+}
+
+resource "noop_sharing" "image_0" {
+  member_server_image_no = "30000"
+  shared_login_ids       = ["team-a@example.com", "team-b@example.com"]
+}
+`
+	if got != want {
+		t.Errorf("Config(NoOp, 1, false) =\n%s\nwant\n%s", got, want)
+	}
+}
+
 // The update changes the login set of every tenth resource, and nothing else.
 func TestConfigUpdateChangesEveryTenth(t *testing.T) {
-	for _, k := range []Kind{Sharing, Floor} {
+	for _, k := range []Kind{Sharing, Floor, NoOp} {
 		for _, n := range []int{1, 10, 25, 500} {
 			before := strings.Split(string(Config(k, n, false)), "\n")
 			after := strings.Split(string(Config(k, n, true)), "\n")
@@ -87,8 +107,10 @@ func TestChangedCount(t *testing.T) {
 
 func TestCLIConfig(t *testing.T) {
 	got := cliConfig("/tmp/x/bin")
-	if !strings.Contains(got, `"registry.terraform.io/ncloudimage/ncloudimage" = "/tmp/x/bin"`) {
-		t.Errorf("cliConfig has no dev_overrides for the provider:\n%s", got)
+	for _, addr := range []string{"ncloudimage/ncloudimage", "ncloudimage/noop"} {
+		if !strings.Contains(got, `"registry.terraform.io/`+addr+`" = "/tmp/x/bin"`) {
+			t.Errorf("cliConfig has no dev_overrides for %s:\n%s", addr, got)
+		}
 	}
 }
 

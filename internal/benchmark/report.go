@@ -61,11 +61,13 @@ func (m Measurement) writes() int {
 	return w
 }
 
-// Run is the phases of N sharing resources and of N terraform_data resources.
+// Run is the phases of N sharing resources, of N terraform_data resources
+// and of N no-op provider resources.
 type Run struct {
 	N     int
 	Ours  []Measurement // by Phase; ends at the first failure
 	Floor []Measurement
+	NoOp  []Measurement // nil when not run
 }
 
 // Throttled is an apply of N sharing resources with the emulator rate limited.
@@ -106,7 +108,7 @@ func (r Report) Failed() bool {
 func (r Report) failures() []error {
 	var errs []error
 	for _, run := range r.Runs {
-		for _, m := range slices.Concat(run.Ours, run.Floor) {
+		for _, m := range slices.Concat(run.Ours, run.Floor, run.NoOp) {
 			if m.Err != nil {
 				errs = append(errs, m.Err)
 			}
@@ -131,7 +133,9 @@ func (r Report) Markdown() string {
 	fmt.Fprintf(&b, "Emulator latency %s per API call, %s; `terraform -parallelism=%d`. "+
 		"Times are whole terraform commands, process start to exit, one run each. "+
 		"The floor is the same N of `terraform_data` (built into Terraform: no provider process, no API); "+
-		"ratio = ncloudimage / terraform_data. API calls are counted by the emulator per command. "+
+		"ratio = ncloudimage / terraform_data. The no-op provider is a terraform-plugin-framework provider "+
+		"whose resource has the same arguments and does nothing (`internal/benchmark/cmd/noop-provider`): "+
+		"what Terraform and the framework cost any provider. API calls are counted by the emulator per command. "+
 		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s).\n",
 		s.Latency, rate, s.Parallelism, pollInterval)
 
@@ -171,11 +175,15 @@ func (r Report) Markdown() string {
 }
 
 func writeRunTable(b *strings.Builder, run Run) {
-	b.WriteString("| phase | ncloudimage | terraform_data | ratio | API calls | calls/resource | by operation | 429s | provider peak |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|---|--:|--:|\n")
+	b.WriteString("| phase | ncloudimage | terraform_data | ratio | no-op provider | API calls | calls/resource | by operation | 429s | provider peak |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n")
 	for _, p := range Phases {
 		ours, oursRan := phaseAt(run.Ours, p)
 		floor, floorRan := phaseAt(run.Floor, p)
+		noopCell := "–" // not measured
+		if run.NoOp != nil {
+			noopCell = wallCell(phaseAt(run.NoOp, p))
+		}
 		ratio := "–"
 		_, oursOK := succeeded(run.Ours, p)
 		_, floorOK := succeeded(run.Floor, p)
@@ -183,11 +191,11 @@ func writeRunTable(b *strings.Builder, run Run) {
 			ratio = fmt.Sprintf("%.2fx", x)
 		}
 		if !oursRan {
-			fmt.Fprintf(b, "| %s | skipped | %s | – | – | – | – | – | – |\n", p, wallCell(floor, floorRan))
+			fmt.Fprintf(b, "| %s | skipped | %s | – | %s | – | – | – | – | – |\n", p, wallCell(floor, floorRan), noopCell)
 			continue
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %.2f | %s | %s | %s |\n",
-			p, wallCell(ours, true), wallCell(floor, floorRan), ratio,
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d | %.2f | %s | %s | %s |\n",
+			p, wallCell(ours, true), wallCell(floor, floorRan), ratio, noopCell,
 			ours.Total, perResource(ours.Total, run.N), breakdown(ours.Calls), tooManyCell(ours), mib(ours.PeakKiB))
 	}
 }
@@ -249,6 +257,11 @@ func (run Run) checks(s Settings) []check {
 			cs = append(cs, check{atTargetN(n, m.Wall <= budget),
 				fmt.Sprintf("no-change plan time: %s = %.2fx terraform_data's %s (target at N = %d: <= %g × %s + %d calls × %s = %s)",
 					seconds(m.Wall), x, seconds(f.Wall), targetN, targetPlanSlack, seconds(f.Wall), m.Total, s.Latency, seconds(budget))})
+		}
+		if o, ok := succeeded(run.NoOp, Plan); ok {
+			cs = append(cs, check{info,
+				fmt.Sprintf("no-change plan time beyond the no-op provider's %s: %s, of which its %d calls × %s = %s are latency",
+					seconds(o.Wall), seconds(m.Wall-o.Wall), m.Total, s.Latency, seconds(time.Duration(m.Total)*s.Latency))})
 		}
 	}
 	if m, ok := succeeded(run.Ours, Update); ok {

@@ -34,6 +34,7 @@ func goodRun() Run {
 			ms(6*time.Second, map[string]int{list: 5, set: 500}),
 		},
 		Floor: []Measurement{{Wall: 5 * time.Second}, {Wall: 2 * time.Second}, {Wall: 3 * time.Second}, {Wall: 4 * time.Second}},
+		NoOp:  []Measurement{{Wall: 6 * time.Second}, {Wall: 2500 * time.Millisecond}, {Wall: 3500 * time.Millisecond}, {Wall: 5 * time.Second}},
 	}
 }
 
@@ -47,12 +48,16 @@ func verdicts(cs []check) []verdict {
 
 func TestChecksAllMet(t *testing.T) {
 	cs := goodRun().checks(testSettings)
-	if len(cs) != 5 {
-		t.Fatalf("got %d checks, want 5: %+v", len(cs), cs)
+	if len(cs) != 6 {
+		t.Fatalf("got %d checks, want 6: %+v", len(cs), cs)
 	}
-	for _, c := range cs {
-		if c.verdict != met {
-			t.Errorf("missed: %s", c.text)
+	for i, c := range cs {
+		want := met
+		if i == 3 {
+			want = info // the comparison with the no-op provider is reported, not judged
+		}
+		if c.verdict != want {
+			t.Errorf("check %d: verdict %d, want %d: %s", i, c.verdict, want, c.text)
 		}
 	}
 }
@@ -63,6 +68,7 @@ func TestChecksMissed(t *testing.T) {
 	run.Ours[Plan] = ms(9*time.Second, map[string]int{detail: 103})               // N/5 + 3; 9 s > 1.5 × 2 s + 103 × 50 ms
 	run.Ours[Update] = ms(4*time.Second, map[string]int{detail: 500, set: 51})    // one write too many
 	run.Ours[Destroy].PeakKiB = 64 << 10                                          // not under 64 MiB
+	run.NoOp = nil
 	for i, v := range verdicts(run.checks(testSettings)) {
 		if v != missed {
 			t.Errorf("check %d: verdict %d, want missed", i, v)
@@ -75,9 +81,9 @@ func TestChecksInfoAtOtherN(t *testing.T) {
 	run := goodRun()
 	run.N = 100
 	got := verdicts(run.checks(testSettings))
-	// 1000 calls > 2N; 5 calls <= N/5 + 2; plan time at N = 500 only;
-	// 50 writes for 10 changed resources; memory at N = 500 only.
-	want := []verdict{missed, met, info, missed, info}
+	// 1000 calls > 2N; 5 calls <= N/5 + 2; plan time at N = 500 only; the
+	// no-op comparison; 50 writes for 10 changed resources; memory at N = 500 only.
+	want := []verdict{missed, met, info, info, missed, info}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("check %d: verdict %d, want %d", i, got[i], want[i])
@@ -140,8 +146,9 @@ func TestMarkdown(t *testing.T) {
 	for _, want := range []string{
 		"test machine",
 		"## N = 500",
-		"| create | 10.00 s | 5.00 s | 2.00x | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
-		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
+		"| create | 10.00 s | 5.00 s | 2.00x | 6.00 s | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
+		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 2.50 s | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
+		"- info: no-change plan time beyond the no-op provider's 2.50 s: 0.50 s, of which its 5 calls × 50ms = 0.25 s are latency",
 		"- met: create: 2.00 calls/resource, calls = 1000 (target <= 2 per resource)",
 		"- met: no-change plan: calls = 5 (target <= N/5 + 2 = 102)",
 		"## Throttled: N = 100 at 10 calls/s",
@@ -160,11 +167,12 @@ func TestMarkdownFailure(t *testing.T) {
 	run := goodRun()
 	run.Ours = run.Ours[:2]
 	run.Ours[Plan].Err = errors.New("N=500 ncloudimage no-change plan: the plan after apply has changes")
+	run.NoOp = nil
 	r := Report{Settings: testSettings, Runs: []Run{run}}
 	md := r.Markdown()
 	for _, want := range []string{
-		"| no-change plan | failed after 3.00 s | 2.00 s | – |",
-		"| update 10% | skipped | 3.00 s | – |",
+		"| no-change plan | failed after 3.00 s | 2.00 s | – | – |",
+		"| update 10% | skipped | 3.00 s | – | – |",
 		"## Failures",
 		"the plan after apply has changes",
 	} {

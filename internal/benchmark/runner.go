@@ -22,6 +22,7 @@ import (
 type Options struct {
 	Terraform   string           // path of the terraform binary
 	ProviderBin string           // the provider binary built for this run; its directory is the dev_overrides target
+	NoOpBin     string           // cmd/noop-provider built as terraform-provider-noop beside ProviderBin; "" skips its runs
 	Emulator    *emulator.Server // started; the Runner owns its images, latency, rate limit and counters
 	AccessKey   string           // the emulator's credentials
 	SecretKey   string
@@ -49,6 +50,9 @@ func NewRunner(o Options) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("provider binary: %w", err)
 	}
+	if o.NoOpBin != "" && filepath.Join(filepath.Dir(o.ProviderBin), "terraform-provider-noop") != filepath.Clean(o.NoOpBin) {
+		return nil, fmt.Errorf("no-op provider binary %s: must be terraform-provider-noop beside %s", o.NoOpBin, o.ProviderBin)
+	}
 	rc := filepath.Join(o.WorkDir, "terraformrc")
 	if err := os.WriteFile(rc, []byte(cliConfig(filepath.Dir(bin))), 0o600); err != nil {
 		return nil, fmt.Errorf("write CLI configuration: %w", err)
@@ -60,19 +64,24 @@ func NewRunner(o Options) (*Runner, error) {
 }
 
 // Run runs every phase for n sharing resources, then for n terraform_data
-// resources. A failed phase ends its configuration's run.
+// resources and n no-op provider resources. A failed phase ends its
+// configuration's run.
 func (r *Runner) Run(ctx context.Context, n int) Run {
 	r.seed(n)
-	return Run{
+	run := Run{
 		N:     n,
 		Ours:  r.phases(ctx, Sharing, n),
 		Floor: r.phases(ctx, Floor, n),
 	}
+	if r.opts.NoOpBin != "" {
+		run.NoOp = r.phases(ctx, NoOp, n)
+	}
+	return run
 }
 
 // RunSharing runs every phase for n sharing resources only, without the
-// terraform_data floor, which makes no API calls: for tests that judge the
-// call counts and not the times. The result's Floor is nil.
+// floors, which make no API calls: for tests that judge the call counts and
+// not the times. The result's Floor and NoOp are nil.
 func (r *Runner) RunSharing(ctx context.Context, n int) Run {
 	r.seed(n)
 	return Run{N: n, Ours: r.phases(ctx, Sharing, n)}

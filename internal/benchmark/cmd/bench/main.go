@@ -95,11 +95,14 @@ func run(args []string) (failed bool, err error) {
 	}
 
 	bin := filepath.Join(work, "bin", "terraform-provider-ncloudimage")
-	fmt.Fprintln(os.Stderr, "bench: building the provider")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	build.Dir, build.Stdout, build.Stderr = moduleDir, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return false, fmt.Errorf("go build of the provider: %w", err)
+	noop := filepath.Join(work, "bin", "terraform-provider-noop")
+	fmt.Fprintln(os.Stderr, "bench: building the provider and the no-op provider")
+	for out, pkg := range map[string]string{bin: ".", noop: "./internal/benchmark/cmd/noop-provider"} {
+		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		build.Dir, build.Stdout, build.Stderr = moduleDir, os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return false, fmt.Errorf("go build of %s: %w", pkg, err)
+		}
 	}
 
 	emu := emulator.New(emulator.Options{AccessKey: accessKey, SecretKey: secretKey})
@@ -108,7 +111,7 @@ func run(args []string) (failed bool, err error) {
 	}
 	defer emu.Close()
 	runner, err := benchmark.NewRunner(benchmark.Options{
-		Terraform: tf, ProviderBin: bin, Emulator: emu, AccessKey: accessKey, SecretKey: secretKey,
+		Terraform: tf, ProviderBin: bin, NoOpBin: noop, Emulator: emu, AccessKey: accessKey, SecretKey: secretKey,
 		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism, WorkDir: work, Progress: os.Stderr,
 	})
 	if err != nil {
