@@ -54,11 +54,16 @@ type Measurement struct {
 func (m Measurement) writes() int {
 	w := 0
 	for op, c := range m.Calls {
-		if strings.HasPrefix(op, "set") || strings.HasPrefix(op, "add") || strings.HasPrefix(op, "remove") {
+		if isWrite(op) {
 			w += c
 		}
 	}
 	return w
+}
+
+// isWrite reports whether an operation changes sharing.
+func isWrite(op string) bool {
+	return strings.HasPrefix(op, "set") || strings.HasPrefix(op, "add") || strings.HasPrefix(op, "remove")
 }
 
 // Run is the phases of N sharing resources, of N terraform_data resources

@@ -157,11 +157,6 @@ func nonListReads(m Measurement) []string {
 	return ops
 }
 
-// isWrite reports whether an operation changes sharing, as Measurement.writes counts them.
-func isWrite(op string) bool {
-	return strings.HasPrefix(op, "set") || strings.HasPrefix(op, "add") || strings.HasPrefix(op, "remove")
-}
-
 // terraformForTargets is TF_ACC_TERRAFORM_PATH, else terraform on PATH; the
 // test is skipped when there is neither. Terraform is never downloaded.
 func terraformForTargets(t *testing.T) string {
@@ -180,17 +175,8 @@ func terraformForTargets(t *testing.T) string {
 // temporary directory and returns the binary's path.
 func buildProviderForTargets(t *testing.T) string {
 	t.Helper()
-	out, err := exec.CommandContext(t.Context(), "go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		t.Fatal("go env GOMOD: not inside the provider's module")
-	}
 	bin := filepath.Join(t.TempDir(), "terraform-provider-ncloudimage")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".")
-	build.Dir = filepath.Dir(gomod)
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/ncloudimage/terraform-provider-ncloudimage")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build of the provider: %v\n%s", err, out)
 	}

@@ -206,10 +206,12 @@ func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, membe
 			ids[i] = strings.ToLower(id)
 		}
 	}
-	next := maps.Clone(im.shared)
+	// A write builds on the last write, visible or not yet.
+	base := im.shared
 	if im.pending != nil {
-		next = maps.Clone(im.pending)
+		base = im.pending
 	}
+	next := maps.Clone(base)
 	switch mode {
 	case shareSet:
 		next = idSet(ids)

@@ -143,7 +143,7 @@ func orDefault(d, def time.Duration) time.Duration {
 func (c *Client) call(ctx context.Context, op, method string, params url.Values, out any) error {
 	// Every line logged for this call, here and in the retry hooks (which
 	// get the request's context), goes through these masks.
-	ctx = maskCredentials(ctx, c.accessKey, c.secretKey)
+	ctx = MaskCredentials(ctx, c.accessKey, c.secretKey)
 	params.Set("responseFormatType", "json")
 	encoded := params.Encode()
 	target := c.baseURL + apiPath + op

@@ -107,7 +107,7 @@ func mapString(m map[string]any) string {
 func TestMaskCredentials(t *testing.T) {
 	const sig = "tB6Sk3Kp6cf0hi25tRosAuFbPISe+sk3ZviBdudZETk="
 	var buf bytes.Buffer
-	ctx := maskCredentials(tflogtest.RootLogger(context.Background(), &buf), testAccessKey, testSecretKey)
+	ctx := MaskCredentials(tflogtest.RootLogger(context.Background(), &buf), testAccessKey, testSecretKey)
 	tflog.Trace(ctx, "dump: "+testSecretKey+" "+testAccessKey+"\nX-Ncp-Apigw-Signature-V2: "+sig, map[string]any{
 		"secret": "key=" + testSecretKey, "access": testAccessKey, headerSignature: sig,
 		"request": headerSignature + `="` + sig + `"`, "masked": maskKey(testAccessKey),
@@ -120,5 +120,20 @@ func TestMaskCredentials(t *testing.T) {
 	}
 	if !strings.Contains(out, maskKey(testAccessKey)) {
 		t.Errorf("the masked access key was masked away too: %s", out)
+	}
+}
+
+// Configure masks the keys before it knows both: a missing key must not
+// mask the rest of the line.
+func TestMaskCredentialsWithAMissingKey(t *testing.T) {
+	var buf bytes.Buffer
+	ctx := MaskCredentials(tflogtest.RootLogger(context.Background(), &buf), "", testSecretKey)
+	tflog.Debug(ctx, "configured with "+testSecretKey, map[string]any{"region": "KR"})
+	out := buf.String()
+	if strings.Contains(out, testSecretKey) {
+		t.Errorf("log shows the secret key: %s", out)
+	}
+	if !strings.Contains(out, "configured with") || !strings.Contains(out, `"region":"KR"`) {
+		t.Errorf("the rest of the line was masked away: %s", out)
 	}
 }

@@ -60,14 +60,23 @@ func maskKey(k string) string {
 // signatureInText matches the signature header as a request dump shows it.
 var signatureInText = regexp.MustCompile(`(?i)` + headerSignature + `["']?\s*[:=]\s*["']?[A-Za-z0-9+/=]+`)
 
-// maskCredentials registers tflog masks on ctx, so that no line logged with
+// MaskCredentials registers tflog masks on ctx, so that no line logged with
 // it can show the keys or a signature, whatever it is given to log. The keys
-// are masked wherever they occur (maskKey's short prefix is left alone). A
-// signature is computed per attempt, below the logging, so it is masked by
-// its header name: as a field key, and in request dumps.
-func maskCredentials(ctx context.Context, accessKey, secretKey string) context.Context {
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secretKey, accessKey)
-	ctx = tflog.MaskMessageStrings(ctx, secretKey, accessKey)
+// are masked wherever they occur (maskKey's short prefix is left alone); an
+// empty key is not a key, and masking "" would mask everything. A signature
+// is computed per attempt, below the logging, so it is masked by its header
+// name: as a field key, and in request dumps.
+func MaskCredentials(ctx context.Context, accessKey, secretKey string) context.Context {
+	var keys []string
+	for _, k := range []string{secretKey, accessKey} {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, keys...)
+		ctx = tflog.MaskMessageStrings(ctx, keys...)
+	}
 	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, headerSignature)
 	ctx = tflog.MaskAllFieldValuesRegexes(ctx, signatureInText)
 	return tflog.MaskMessageRegexes(ctx, signatureInText)

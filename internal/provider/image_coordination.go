@@ -42,18 +42,22 @@ type planClaims struct {
 // resource planned the image with a different one.
 func (p *planClaims) claim(region, no string, ids []string) (other []string, conflict bool) {
 	key := region + "/" + no
-	folded := foldedSorted(ids)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.planned == nil {
 		p.planned = map[string][]string{}
 	}
 	prev, ok := p.planned[key]
-	if ok && !slices.Equal(foldedSorted(prev), folded) {
+	if ok && !sameLogins(prev, ids) {
 		return prev, true
 	}
 	p.planned[key] = ids
 	return nil, false
+}
+
+// sameLogins compares two login sets ignoring case and order.
+func sameLogins(a, b []string) bool {
+	return slices.Equal(foldedSorted(a), foldedSorted(b))
 }
 
 // foldedSorted is the case-insensitive identity of a login set.

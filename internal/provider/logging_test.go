@@ -297,21 +297,12 @@ func sharingBlock(name, imageNo string, loginIDs []string) string {
 		name, imageNo, strings.Join(quoted, ", "))
 }
 
-// buildProvider builds the provider binary from the module root into a
+// buildProvider builds the provider's main package into a
 // temporary directory, for terraform's dev_overrides, and returns the directory.
 func buildProvider(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		t.Fatal("go env GOMOD: not inside the module")
-	}
 	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncloudimage"), ".")
-	build.Dir = filepath.Dir(gomod)
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncloudimage"), "github.com/ncloudimage/terraform-provider-ncloudimage")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

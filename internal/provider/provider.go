@@ -150,12 +150,7 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	// Registered before anything is logged, so that neither key can reach a
 	// log line of Configure. The client masks them again on each call's
 	// context: these masks live only as long as this context.
-	for _, key := range []string{accessKey, secretKey} {
-		if key != "" {
-			ctx = tflog.MaskAllFieldValuesStrings(ctx, key)
-			ctx = tflog.MaskMessageStrings(ctx, key)
-		}
-	}
+	ctx = ncloud.MaskCredentials(ctx, accessKey, secretKey)
 	if accessKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing NCP access key",
 			"Set access_key in the provider block, or the environment variable NCLOUD_ACCESS_KEY, "+

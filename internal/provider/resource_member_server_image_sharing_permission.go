@@ -467,8 +467,3 @@ func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.Me
 	m.ShareStatus = types.StringValue(img.ShareStatus.Code)
 	return diags
 }
-
-// sameLogins compares two login sets ignoring case and order.
-func sameLogins(a, b []string) bool {
-	return slices.Equal(foldedSorted(a), foldedSorted(b))
-}
