@@ -93,9 +93,13 @@ provider_installation {
 }
 EOF
 export TF_CLI_CONFIG_FILE="$tmp/terraformrc"
+# The emulator's URL and keys, whatever NCP settings the user's environment
+# holds: the provider takes these before ~/.ncloud/configure, and the seed's
+# images are in the default region, KR.
 export NCLOUD_API_GW="$url"
 export NCLOUD_ACCESS_KEY=demo-access-key
 export NCLOUD_SECRET_KEY=demo-secret-key
+unset NCLOUD_ACCESS_KEY_ID NCLOUD_SECRET_ACCESS_KEY NCLOUD_REGION NCLOUD_SITE
 export CHECKPOINT_DISABLE=1
 export TF_INPUT=0
 unset TF_DATA_DIR TF_WORKSPACE TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF_CLI_ARGS_destroy

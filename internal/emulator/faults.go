@@ -17,6 +17,10 @@ type Fault struct {
 	Latency        time.Duration // sleep before handling; the call is abandoned when the client goes away
 	Drop           bool          // close the connection with no response, before the operation runs
 	DropAfterApply bool          // run the operation, then close the connection with no response
+	// DeleteImage deletes this image (as DeleteImage does) when the fault
+	// takes a call, before the operation runs: an image deleted in the
+	// console at any step of a plan or apply.
+	DeleteImage string
 }
 
 type queuedFault struct {

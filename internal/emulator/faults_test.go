@@ -213,3 +213,29 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("after concurrent use: %q, %d calls", img.SharedLoginIDs, s.TotalCalls())
 	}
 }
+
+func TestFaultDeleteImage(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	// The first list call still finds the image; it is deleted as the write arrives.
+	s.InjectFault(Fault{Operation: setOp, Count: 1, DeleteImage: "10001"})
+	list := url.Values{"memberServerImageInstanceNoList.1": {"10001"}}
+	if got := ok(t, s, "getMemberServerImageInstanceList", list).Members; len(got) != 1 {
+		t.Fatalf("before the write: %d images, want 1", len(got))
+	}
+	fails(t, s, setOp, sharing("10001", "a@example.com"), http.StatusBadRequest, codeImageNotFound)
+	if _, found := s.Image("10001"); found {
+		t.Error("the image survived the fault")
+	}
+}
+
+func TestLoginInTwoCases(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	// NCP may answer one login in two spellings; the emulator can too.
+	s.SetSharedLoginIDs("10001", []string{"a@example.com", "A@EXAMPLE.COM"})
+	got := ok(t, s, "getMemberServerImageInstanceList", url.Values{"memberServerImageInstanceNoList.1": {"10001"}}).Members
+	if len(got) != 1 || !slices.Equal(got[0].SharedIDs, []string{"A@EXAMPLE.COM", "a@example.com"}) {
+		t.Errorf("got %+v, want both spellings", got)
+	}
+}

@@ -228,6 +228,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !s.sleep(r.Context(), f.Latency) {
 			return
 		}
+		if f.DeleteImage != "" {
+			s.DeleteImage(f.DeleteImage)
+		}
 		if f.Drop {
 			drop(w)
 			return

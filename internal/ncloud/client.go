@@ -168,18 +168,16 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 		"operation": op, "method": method, "parameters": encoded, "access_key": maskKey(c.accessKey),
 	})
 
-	x := &exchange{op: op, pace: c.pace, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax}
+	x := &exchange{op: op, pace: c.pace, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax, attemptTimeout: c.http.Timeout}
 	resp, err := x.retryClient(c.http).Do(req)
 	if resp != nil {
 		resp.Body.Close()
 	}
 	switch {
-	case err != nil && ctx.Err() != nil:
-		var last *Error
-		if errors.As(x.err, &last) {
-			return fmt.Errorf("ncloud %s: %w (last attempt: %w)", op, ctx.Err(), last)
-		}
-		return fmt.Errorf("ncloud %s: %w", op, ctx.Err())
+	case err != nil && ctx.Err() != nil: // during an attempt, a backoff or the wait for its turn
+		return x.stopped(ctx.Err())
+	case x.stop != nil: // a retryable failure, and no time left to retry it
+		return x.stopped(x.stop)
 	case x.err != nil:
 		return x.failure()
 	case err != nil: // retryablehttp failed before any attempt was evaluated

@@ -28,8 +28,18 @@ type Error struct {
 // Error returns one line: operation, HTTP status, code, message, details and
 // request ID. It holds nothing the client sent, so never a secret.
 func (e *Error) Error() string {
+	s := "ncloud " + e.Operation + ": " + e.answer()
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return s
+}
+
+// answer is what NCP answered: HTTP status, code, message, details and
+// request ID.
+func (e *Error) answer() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ncloud %s: HTTP %d", e.Operation, e.StatusCode)
+	fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
 	if c := oneLine(e.Code); c != "" { // codes and request IDs come from the body too
 		b.WriteString(", code " + c)
 	}
@@ -42,23 +52,83 @@ func (e *Error) Error() string {
 	if id := oneLine(e.RequestID); id != "" {
 		b.WriteString(" [request ID " + id + "]")
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
-	}
 	return b.String()
 }
 
 // Retryable reports whether the same request may succeed later: gateway
 // throttling (429 with errorCode 410 or 420; 400 is a quota that waiting
-// does not lift) and transient server-side failures (500, 503, 504).
+// does not lift), and a 500, 503 or 504 that the API did not answer itself:
+// an API Gateway error (errorCode 900, 500, 510: the API was not reached or
+// did not answer in time) or a body that is not NCP's (a proxy's error
+// page).
+//
+// An API error ({"responseError": ...} with a returnCode) is never
+// retried, whatever its HTTP status: it is the API's own answer about the
+// request, and with a 5xx status it says that the API failed while running
+// it. Whether a repeat would help, or apply a write twice, the client cannot
+// know for every operation (setMemberServerImageSharingPermission is
+// idempotent, the add and remove operations are not), so it reports the
+// answer instead of guessing.
 func (e *Error) Retryable() bool {
 	switch e.StatusCode {
 	case http.StatusTooManyRequests:
 		return e.throttled()
 	case http.StatusInternalServerError, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
+		return !e.apiAnswer()
 	}
 	return false
+}
+
+// apiAnswer reports an API error: a {"responseError": ...} body, or a 2xx
+// answer with a returnCode other than "0". The API itself ran and answered.
+func (e *Error) apiAnswer() bool { return !e.Gateway && e.Code != "" }
+
+// ErrAttemptTimeout is wrapped by the error of a call whose attempts got no
+// answer in time: within Config.RequestTimeout, a fixed limit per attempt,
+// or a connection not made within the dialer's limit. It is the client's own
+// limit, not the caller's context: such an error does not match
+// context.DeadlineExceeded.
+var ErrAttemptTimeout = errors.New("no answer within the client's time limit per attempt")
+
+// StoppedError is the error of a call that the caller's context ended: it
+// was cancelled (Terraform interrupted, Ctrl-C), or its deadline (the
+// resource's timeout) came before the call could succeed, during an attempt,
+// a backoff or the wait for its turn. errors.Is matches Err
+// (context.Canceled or context.DeadlineExceeded) and errors.As the last
+// failed attempt's *Error, when there was one.
+type StoppedError struct {
+	Operation string
+	Err       error // context.Canceled or context.DeadlineExceeded
+	Last      error // the last failed attempt before the context ended: *Error or a transport error; nil if none
+	Attempts  int   // HTTP attempts made
+}
+
+// Error says how the call stopped and, when an attempt failed before,
+// what NCP answered last.
+func (e *StoppedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ncloud %s: %v", e.Operation, e.Err)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.Last != nil {
+		b.WriteString("; the last failed attempt: ")
+		var apiErr *Error
+		if errors.As(e.Last, &apiErr) {
+			b.WriteString(apiErr.answer())
+		} else {
+			b.WriteString(e.Last.Error())
+		}
+	}
+	return b.String()
+}
+
+// Unwrap returns Err and Last.
+func (e *StoppedError) Unwrap() []error {
+	if e.Last == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.Last}
 }
 
 // parseError decodes either error shape; any other body still yields an

@@ -12,7 +12,8 @@ import (
 )
 
 // The bad-input table: every input a user can get wrong, and the diagnostic
-// it gets at plan time, before any write. The reliability guide's table is
+// it gets before any write: at plan time, or at apply where an error at plan
+// would also block a destroy (atApply). The reliability guide's table is
 // generated from these rows (see TestReliabilityGuideIsCurrent).
 
 const (
@@ -30,12 +31,13 @@ type badInput struct {
 	env      map[string]string // NCLOUD_* variables set for this row
 	resource string            // "" = image testImageNo shared with validID
 	skewed   bool              // the API's clock is 10 minutes ahead of this machine's
+	atApply  bool              // the plan only warns; the apply fails before any write
 	want     []string          // phrases of the diagnostic, in order
 }
 
 const (
 	validID     = "alice@example.com"
-	badIDDetail = "must not contain whitespace or control characters"
+	badIDDetail = "must not contain whitespace (any Unicode space) or control characters"
 )
 
 // withIDs and withImage are the resource sharing one image with some IDs.
@@ -57,13 +59,17 @@ var badInputs = []badInput{
 	{name: "login ID blank", resource: withIDs("   "), want: []string{badIDDetail}},
 	{name: "login ID padded with whitespace", resource: withIDs(" alice@example.com"), want: []string{badIDDetail}},
 	{name: "login ID with a control character", resource: withIDs("ali\u0007ce@example.com"), want: []string{badIDDetail}},
+	{name: "login ID with a no-break space (U+00A0)", resource: withIDs("alice\u00a0@example.com"), want: []string{badIDDetail}},
+	{name: "login ID with an ideographic space (U+3000)", resource: withIDs("alice@example.com\u3000"), want: []string{badIDDetail}},
+	{name: "login ID with a zero-width space (U+200B)", resource: withIDs("ali\u200bce@example.com"), want: []string{badIDDetail}},
 	{name: "login ID over 100 characters", resource: withIDs(strings.Repeat("a", 89) + "@example.com"),
 		want: []string{"character count must be between 1 and 100, got: 101"}},
 	{name: "login IDs equal ignoring case", resource: withIDs("Alice@Example.com", "alice@example.com"),
 		want: []string{"Duplicate login ID", "differ only in letter case"}},
 	{name: "image number empty", resource: withImage(""), want: []string{"must be a member server image number (digits only)"}},
 	{name: "image number not numeric", resource: withImage("12ab"), want: []string{"must be a member server image number (digits only)"}},
-	{name: "image number unknown", resource: withImage(testMissingImage), want: []string{"Member server image " + testMissingImage + " not found"}},
+	{name: "image number unknown", resource: withImage(testMissingImage), atApply: true,
+		want: []string{"Member server image " + testMissingImage + " not found", "Check member_server_image_no and region"}},
 	{name: "KVM image", resource: withImage(testKVMImageNo), want: []string{"Server image " + testKVMImageNo + " is a KVM image",
 		"KVM images are not supported by member server image sharing", "addServerImageSharingPermission"}},
 	{name: "image failed to create (CREFL)", resource: withImage(testFailedImageNo),
@@ -147,7 +153,7 @@ func TestAccBadInput(t *testing.T) {
 				}
 			},
 			Config:      b.config(env, skewed),
-			PlanOnly:    true,
+			PlanOnly:    !b.atApply,
 			ExpectError: wrapped(b.want...),
 		}
 	}

@@ -10,8 +10,11 @@ import (
 	"strings"
 )
 
-// readCLIConfig reads the keys from the ncloud CLI file ~/.ncloud/configure,
-// as the official SDK does: plain "key = value" lines, other lines ignored.
+// readCLIConfig reads the keys from the ncloud CLI file ~/.ncloud/configure:
+// plain "key = value" lines, other lines ignored. The ncloud CLI keeps one
+// profile per "[name]" section; the keys are those of the [DEFAULT] section
+// (and of lines before any section header), never of another profile's
+// section, wherever it stands in the file.
 // A missing file is not an error: it yields empty keys.
 func readCLIConfig() (accessKey, secretKey string, err error) {
 	home, err := os.UserHomeDir()
@@ -29,9 +32,15 @@ func readCLIConfig() (accessKey, secretKey string, err error) {
 	defer f.Close()
 
 	scanner := bufio.NewScanner(f)
+	inDefault := true // lines before any section header
 	for scanner.Scan() {
-		key, value, ok := strings.Cut(scanner.Text(), "=")
-		if !ok {
+		line := strings.TrimSpace(scanner.Text())
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			inDefault = strings.EqualFold(strings.TrimSpace(line[1:len(line)-1]), "DEFAULT")
+			continue
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if !ok || !inDefault {
 			continue
 		}
 		switch strings.TrimSpace(key) {

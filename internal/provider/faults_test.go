@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -70,6 +71,8 @@ var faultScenarios = []faultScenario{
 		outcome: failsWithoutRetry, want: []string{"HTTP 403", "code 210"}, hint: "Sub Account"},
 	{name: "API error (returnCode 1300)", fault: emulator.Fault{Count: 1, HTTPStatus: 400, ReturnCode: "1300", Message: "Invalid parameter"},
 		outcome: failsWithoutRetry, want: []string{"HTTP 400", "code 1300", "Invalid parameter"}, hint: "Check the image number"},
+	{name: "API error with HTTP 500 (returnCode 9999)", fault: emulator.Fault{Count: 1, HTTPStatus: 500, ReturnCode: "9999", Message: "Internal failure"},
+		outcome: failsWithoutRetry, want: []string{"HTTP 500", "code 9999", "Internal failure"}, hint: "does not repeat a request that the API answered"},
 	{name: "503 on every attempt", fault: emulator.Fault{HTTPStatus: 503, ErrorCode: "500"},
 		outcome: failsAfterRetries, want: []string{"HTTP 503", "code 500"}, hint: fmt.Sprintf("after %d attempts", testMaxRetries+1)},
 }
@@ -169,5 +172,42 @@ func runFaultScenario(t *testing.T, env *testEnv, phase faultPhase, sc faultScen
 		if attempts != testMaxRetries+1 {
 			t.Errorf("%s: %d failed attempts, want %d: retries must be bounded by max_retries", phase.operation, attempts, testMaxRetries+1)
 		}
+	}
+}
+
+// TestAccFaults_readOutOfTime: a refresh that its read timeout ends while NCP
+// keeps failing says that time ran out and what NCP answered last, not
+// only "context deadline exceeded".
+func TestAccFaults_readOutOfTime(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.needEmulator(t)
+	config := env.configWith("max_retries = 8", fmt.Sprintf(`
+resource "ncloudimage_member_server_image_sharing_permission" "test" {
+  member_server_image_no = %q
+  shared_login_ids       = [%q]
+  timeouts {
+    read = "3s"
+  }
+}`, env.imageNo, env.loginIDs[0]))
+	start := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.emu.InjectFault(emulator.Fault{Operation: listOperation, HTTPStatus: 503, ErrorCode: "500"})
+				},
+				Config: config,
+				ExpectError: wrapped("Cannot read member server image "+env.imageNo, listOperation, "context deadline exceeded",
+					"the last failed attempt", "HTTP 503", "code 500", "Endpoint Error", "request ID",
+					"ran out of time", "raise the resource's timeouts", "timeouts.read"),
+			},
+			{PreConfig: env.emu.ClearFaults, Config: config, PlanOnly: true},
+		},
+	})
+	if elapsed := time.Since(start); elapsed > 60*time.Second {
+		t.Errorf("took %s: the 3s read timeout did not end the refresh", elapsed)
 	}
 }

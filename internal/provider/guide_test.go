@@ -81,13 +81,17 @@ func outcomeText(sc faultScenario) string {
 
 func badInputTable() string {
 	var b strings.Builder
-	b.WriteString("| input | the plan fails with |\n|---|---|\n")
+	b.WriteString("| input | fails, before any write, with |\n|---|---|\n")
 	for _, in := range badInputs {
 		quoted := make([]string, len(in.want))
 		for i, w := range in.want {
 			quoted[i] = "`" + strings.ReplaceAll(w, "|", `\|`) + "`"
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", in.name, strings.Join(quoted, " … "))
+		when := ""
+		if in.atApply {
+			when = " (at apply; the plan warns, so that a destroy is not blocked)"
+		}
+		fmt.Fprintf(&b, "| %s | %s%s |\n", in.name, strings.Join(quoted, " … "), when)
 	}
 	return b.String()
 }

@@ -1,71 +1,79 @@
 package provider
 
 import (
-	"slices"
-	"strings"
 	"sync"
 )
 
+// imageKey names one image: numbers are unique within a region only.
+type imageKey struct{ region, no string }
+
 // writeLocks serializes the writes to each image within the provider
 // process: a set replaces the whole list, so two writes racing on one image
-// leave whichever came last.
+// leave whichever came last. It also remembers which images a create or
+// update of this process shared.
 type writeLocks struct {
-	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	mu      sync.Mutex
+	locks   map[imageKey]*sync.Mutex
+	written map[imageKey]bool
 }
 
 func (w *writeLocks) lock(region, no string) (unlock func()) {
 	w.mu.Lock()
 	if w.locks == nil {
-		w.locks = map[string]*sync.Mutex{}
+		w.locks = map[imageKey]*sync.Mutex{}
 	}
-	l, ok := w.locks[region+"/"+no]
+	l, ok := w.locks[imageKey{region, no}]
 	if !ok {
 		l = &sync.Mutex{}
-		w.locks[region+"/"+no] = l
+		w.locks[imageKey{region, no}] = l
 	}
 	w.mu.Unlock()
 	l.Lock()
 	return l.Unlock
 }
 
-// planClaims remembers the login set each image was planned with in this
-// run. Terraform plans each resource instance once per run and provider
-// process, so the same image planned with two different sets means two
-// resources manage it, and each apply would undo the other's.
-type planClaims struct {
-	mu      sync.Mutex
-	planned map[string][]string
+// markWritten records that a create or update of this apply shared the
+// image. The caller holds the image's lock.
+func (w *writeLocks) markWritten(region, no string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.written == nil {
+		w.written = map[imageKey]bool{}
+	}
+	w.written[imageKey{region, no}] = true
 }
 
-// claim records ids for the image and returns the other set when another
-// resource planned the image with a different one.
-func (p *planClaims) claim(region, no string, ids []string) (other []string, conflict bool) {
-	key := region + "/" + no
+// writtenHere reports whether a create or update of this apply shared the
+// image: then it belongs to that resource instance, and the delete of
+// another instance (the old object of a create_before_destroy replacement,
+// a resource renamed without a moved block) must not unshare it.
+func (w *writeLocks) writtenHere(region, no string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.written[imageKey{region, no}]
+}
+
+// planClaims records which resource instance planned each image in this
+// run: one image has one owner, or removing either resource later unshares
+// the image for both. Terraform does not tell providers resource addresses,
+// so each planned instance carries a random token in its private state.
+type planClaims struct {
+	mu    sync.Mutex
+	owner map[imageKey]string
+}
+
+// claim records the token as the image's owner and reports a conflict when
+// another instance planned the image first.
+func (p *planClaims) claim(region, no, token string) (conflict bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.planned == nil {
-		p.planned = map[string][]string{}
+	if p.owner == nil {
+		p.owner = map[imageKey]string{}
 	}
-	prev, ok := p.planned[key]
-	if ok && !sameLogins(prev, ids) {
-		return prev, true
+	key := imageKey{region, no}
+	if owner, ok := p.owner[key]; ok && owner != token {
+		return true
 	}
-	p.planned[key] = ids
-	return nil, false
-}
-
-// sameLogins compares two login sets ignoring case and order.
-func sameLogins(a, b []string) bool {
-	return slices.Equal(foldedSorted(a), foldedSorted(b))
-}
-
-// foldedSorted is the case-insensitive identity of a login set.
-func foldedSorted(ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = strings.ToLower(id)
-	}
-	slices.Sort(out)
-	return out
+	p.owner[key] = token
+	return false
 }

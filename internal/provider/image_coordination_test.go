@@ -41,19 +41,29 @@ func TestWriteLocksSerializeOneImage(t *testing.T) {
 	}
 }
 
-func TestPlanClaims(t *testing.T) {
+func TestPlanClaimsOneOwnerPerImage(t *testing.T) {
 	var claims planClaims
-	if _, conflict := claims.claim("KR", "1", []string{"a@x.com", "B@x.com"}); conflict {
+	if claims.claim("KR", "1", "instance-a") {
 		t.Fatal("the first claim conflicts")
 	}
-	if _, conflict := claims.claim("KR", "1", []string{"b@x.com", "A@X.com"}); conflict {
-		t.Fatal("the same set in another order and case conflicts")
+	if claims.claim("KR", "1", "instance-a") {
+		t.Fatal("the same instance planned again (a replacement) conflicts")
 	}
-	if _, conflict := claims.claim("SGN", "1", []string{"c@x.com"}); conflict {
+	if claims.claim("SGN", "1", "instance-b") {
 		t.Fatal("the same number in another region conflicts")
 	}
-	other, conflict := claims.claim("KR", "1", []string{"c@x.com"})
-	if !conflict || len(other) != 2 {
-		t.Fatalf("another set for the same image: conflict %v with %q, want a conflict with the first set", conflict, other)
+	if !claims.claim("KR", "1", "instance-b") {
+		t.Fatal("a second instance on the same image does not conflict")
+	}
+}
+
+func TestWriteLocksRememberWrites(t *testing.T) {
+	var locks writeLocks
+	locks.markWritten("KR", "1")
+	if !locks.writtenHere("KR", "1") {
+		t.Error("a written image is not remembered")
+	}
+	if locks.writtenHere("SGN", "1") || locks.writtenHere("KR", "2") {
+		t.Error("an image that was not written is reported written")
 	}
 }

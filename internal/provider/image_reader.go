@@ -54,7 +54,10 @@ type imageBatch struct {
 	// ctx is the first lookup's context, for the call's logs. The batch
 	// outlives that lookup's cancellation (others wait on it), and a
 	// released request context (see releasableContext) only loses its logger.
-	ctx    context.Context
+	ctx context.Context
+	// last is the call's last failed attempt, for the lookups whose
+	// context ends while the call still retries.
+	last   *ncloud.LastFailure
 	nos    []string
 	seen   map[string]bool
 	done   chan struct{} // closed when images and err are set
@@ -82,7 +85,8 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 	}
 	b := rr.next
 	if b == nil {
-		b = &imageBatch{ctx: context.WithoutCancel(ctx), seen: map[string]bool{}, done: make(chan struct{})}
+		last := &ncloud.LastFailure{}
+		b = &imageBatch{ctx: ncloud.WithLastFailure(context.WithoutCancel(ctx), last), last: last, seen: map[string]bool{}, done: make(chan struct{})}
 		rr.next = b
 		if !rr.flying {
 			time.AfterFunc(readWindow, func() { r.flush(region, b) })
@@ -103,7 +107,7 @@ func (r *imageReader) get(ctx context.Context, region, no string) (*ncloud.Membe
 
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, b.last.Stopped(ctx.Err())
 	case <-b.done:
 	}
 	if b.err != nil {

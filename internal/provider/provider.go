@@ -30,8 +30,11 @@ import (
 var _ provider.Provider = (*ncloudimageProvider)(nil)
 
 const (
-	defaultRegion     = "KR"
-	defaultMaxRetries = 6
+	defaultRegion        = "KR"
+	defaultMaxRetries    = 6
+	minMaxRetries        = 0
+	maxMaxRetries        = 20
+	minRequestsPerSecond = 0.1
 )
 
 // New returns a constructor of the provider, as providerserver expects.
@@ -53,6 +56,7 @@ type providerModel struct {
 	Endpoint   types.String  `tfsdk:"endpoint"`
 	MaxRetries types.Int64   `tfsdk:"max_retries"`
 	MaxRate    types.Float64 `tfsdk:"max_requests_per_second"`
+	SupportVPC types.Bool    `tfsdk:"support_vpc"`
 }
 
 // providerData is what resources receive from Configure: one per
@@ -77,12 +81,12 @@ func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "NCP API access key. Falls back to `NCLOUD_ACCESS_KEY` (or `NCLOUD_ACCESS_KEY_ID`), " +
-					"then to `ncloud_access_key_id` in the ncloud CLI file `~/.ncloud/configure`.",
+					"then to `ncloud_access_key_id` in the `[DEFAULT]` section of the ncloud CLI file `~/.ncloud/configure`.",
 				Optional: true,
 			},
 			"secret_key": schema.StringAttribute{
 				MarkdownDescription: "NCP API secret key. Falls back to `NCLOUD_SECRET_KEY` (or `NCLOUD_SECRET_ACCESS_KEY`), " +
-					"then to `ncloud_secret_access_key` in `~/.ncloud/configure`.",
+					"then to `ncloud_secret_access_key` in the `[DEFAULT]` section of `~/.ncloud/configure`.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -98,15 +102,27 @@ func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times an API call is retried, with exponential backoff, after throttling (HTTP 429 with "+
-					"code 410 or 420), a gateway error (HTTP 500, 503, 504) or a lost connection. Default %d; `0` disables retries.", defaultMaxRetries),
+					"code 410 or 420), an API Gateway error (HTTP 500, 503 or 504 with gateway code 900, 500 or 510), "+
+					"no answer within 60 seconds, or a lost connection. An API error (`returnCode`) is never retried. "+
+					"From %d to %d; default %d; `0` disables retries.", minMaxRetries, maxMaxRetries, defaultMaxRetries),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 20)},
+				Validators: []validator.Int64{int64validator.Between(minMaxRetries, maxMaxRetries)},
 			},
 			"max_requests_per_second": schema.Float64Attribute{
-				MarkdownDescription: "Most API requests the provider starts per second, across all resources. " +
-					"Unset, the provider has no fixed limit but slows all its requests down when the gateway throttles one.",
+				MarkdownDescription: fmt.Sprintf("Most API requests this provider configuration starts per second, across all its resources. "+
+					"At least %g (one request every %g seconds); no upper bound. "+
+					"Unset, there is no fixed limit, but the provider slows all its requests down when the gateway throttles one. "+
+					"The cap is per provider block: Terraform runs each provider configuration (each `alias`) in a plugin process of its own, "+
+					"so aliases that use the same NCP account do not share it. Give each of them its share of the account's limit.",
+					minRequestsPerSecond, 1/minRequestsPerSecond),
 				Optional:   true,
-				Validators: []validator.Float64{float64validator.AtLeast(0.1)},
+				Validators: []validator.Float64{float64validator.AtLeast(minRequestsPerSecond)},
+			},
+			"support_vpc": schema.BoolAttribute{
+				MarkdownDescription: "Accepted for compatibility with the official `ncloud` provider's block, so that its settings can be copied as they are. " +
+					"This provider manages only VPC (vserver v2) resources: `true` or unset; `false` (the Classic platform) is an error.",
+				Optional:   true,
+				Validators: []validator.Bool{vpcOnly{}},
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "API gateway base URL, overriding `site`, e.g. a local NCP emulator. Falls back to `NCLOUD_API_GW`. " +
@@ -125,7 +141,7 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	}
 	for name, v := range map[string]attr.Value{
 		"access_key": cfg.AccessKey, "secret_key": cfg.SecretKey, "region": cfg.Region, "site": cfg.Site, "endpoint": cfg.Endpoint,
-		"max_retries": cfg.MaxRetries, "max_requests_per_second": cfg.MaxRate,
+		"max_retries": cfg.MaxRetries, "max_requests_per_second": cfg.MaxRate, "support_vpc": cfg.SupportVPC,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown ncloudimage provider "+name,
@@ -154,12 +170,12 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	if accessKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("access_key"), "Missing NCP access key",
 			"Set access_key in the provider block, or the environment variable NCLOUD_ACCESS_KEY, "+
-				"or ncloud_access_key_id in ~/.ncloud/configure.")
+				"or ncloud_access_key_id in the [DEFAULT] section of ~/.ncloud/configure.")
 	}
 	if secretKey == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("secret_key"), "Missing NCP secret key",
 			"Set secret_key in the provider block, or the environment variable NCLOUD_SECRET_KEY, "+
-				"or ncloud_secret_access_key in ~/.ncloud/configure.")
+				"or ncloud_secret_access_key in the [DEFAULT] section of ~/.ncloud/configure.")
 	}
 
 	region := setting(cfg.Region, "NCLOUD_REGION")
@@ -267,4 +283,23 @@ var regionPattern = regexp.MustCompile(`^[A-Z][A-Z0-9]{1,9}$`)
 
 func regionValidator() validator.String {
 	return stringvalidator.RegexMatches(regionPattern, "must be an NCP region code in upper case, such as KR, SGN or JPN")
+}
+
+// vpcOnly rejects support_vpc = false: the official provider's switch to
+// NCP's Classic platform, which this provider does not manage.
+type vpcOnly struct{}
+
+func (vpcOnly) Description(context.Context) string {
+	return "must be true or unset: this provider manages only VPC (vserver v2) images"
+}
+
+func (v vpcOnly) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (vpcOnly) ValidateBool(_ context.Context, req validator.BoolRequest, resp *validator.BoolResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueBool() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Classic platform not supported",
+		"support_vpc = false selects NCP's Classic platform, and this provider manages only VPC (vserver v2) images. "+
+			"Remove support_vpc from the ncloudimage provider block, or set it to true.")
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -184,4 +186,58 @@ resource "ncloudimage_member_server_image_sharing_permission" "test" {
 			Check:  env.checkRemote(env.imageNo, env.loginIDs[0]),
 		}},
 	})
+}
+
+// TestAccProvider_officialProviderBlock: the settings of the official ncloud
+// provider's block (access_key, secret_key, region, site, support_vpc) work
+// here as they are; support_vpc = false, NCP's Classic platform, fails the
+// plan with what to do.
+func TestAccProvider_officialProviderBlock(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	settings := func(vpc bool) string {
+		s := fmt.Sprintf("support_vpc = %t", vpc)
+		if env.emu != nil { // live mode: region and site come from the environment
+			s = fmt.Sprintf("region      = %q\n  site        = \"public\"\n  %s", defaultRegion, s)
+		}
+		return s
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.configWith(settings(false), sharingResource(env.imageNo, env.loginIDs[0])),
+				PlanOnly:    true,
+				ExpectError: wrapped("Classic platform not supported", "support_vpc = false", "only VPC (vserver v2)", "Remove support_vpc", "or set it to true"),
+			},
+			{
+				Config: env.configWith(settings(true), sharingResource(env.imageNo, env.loginIDs[0])),
+				Check:  env.checkRemote(env.imageNo, env.loginIDs[0]),
+			},
+		},
+	})
+}
+
+// TestProviderSchemaDocumentsRanges: the descriptions that generate the
+// docs state the ranges the validators enforce, and that
+// max_requests_per_second caps one provider block, not an account.
+func TestProviderSchemaDocumentsRanges(t *testing.T) {
+	var resp fwprovider.SchemaResponse
+	New("test")().Schema(context.Background(), fwprovider.SchemaRequest{}, &resp)
+	for name, want := range map[string][]string{
+		"max_retries":             {"From 0 to 20", "default 6", "`0` disables retries", "An API error (`returnCode`) is never retried"},
+		"max_requests_per_second": {"At least 0.1", "no upper bound", "Unset, there is no fixed limit", "per provider block", "`alias`", "share of the account's limit"},
+		"support_vpc":             {"official `ncloud` provider", "only VPC (vserver v2)", "`false`", "is an error"},
+	} {
+		attr, ok := resp.Schema.Attributes[name]
+		if !ok {
+			t.Errorf("no attribute %s", name)
+			continue
+		}
+		for _, w := range want {
+			if !strings.Contains(attr.GetMarkdownDescription(), w) {
+				t.Errorf("%s: description %q lacks %q", name, attr.GetMarkdownDescription(), w)
+			}
+		}
+	}
 }

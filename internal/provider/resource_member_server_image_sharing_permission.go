@@ -2,10 +2,11 @@ package provider
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -45,12 +46,14 @@ const (
 	statusInit    = "INIT"
 	statusCreated = "CREAT"
 	statusFailed  = "CREFL"
+
+	// Private state keys. claim is the instance's token for planClaims;
+	// caseDuplicates is set when NCP returned a login in two spellings.
+	privateClaim          = "claim"
+	privateCaseDuplicates = "case_duplicates"
 )
 
-var (
-	imageNoPattern = regexp.MustCompile(`^[0-9]+$`)
-	loginIDPattern = regexp.MustCompile(`^[^\s\p{C}]+$`)
-)
+var imageNoPattern = regexp.MustCompile(`^[0-9]+$`)
 
 func newSharingPermissionResource() resource.Resource {
 	return &sharingPermissionResource{}
@@ -80,7 +83,7 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 			"KVM images are rejected at plan time, as the member server image API does not support them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The member server image number.",
+				MarkdownDescription: "The member server image number (without the region, also when imported as `REGION/NUMBER`).",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -94,7 +97,7 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 			},
 			"shared_login_ids": schema.SetAttribute{
 				MarkdownDescription: "NCP login IDs the image is shared with, exactly. An empty set shares it with nobody. " +
-					"Each ID is non-empty, at most 100 characters, without whitespace or control characters. " +
+					"Each ID is non-empty, at most 100 characters, without whitespace (any Unicode space) or control characters. " +
 					"IDs are compared ignoring letter case: two IDs that differ only in case are an error, and an ID that NCP " +
 					"returns in another case than configured keeps the configured spelling.",
 				Required:    true,
@@ -102,7 +105,7 @@ func (r *sharingPermissionResource) Schema(ctx context.Context, _ resource.Schem
 				Validators: []validator.Set{
 					setvalidator.ValueStringsAre(
 						stringvalidator.UTF8LengthBetween(1, 100),
-						stringvalidator.RegexMatches(loginIDPattern, "must not contain whitespace or control characters"),
+						stringvalidator.RegexMatches(loginIDPattern, "must not contain whitespace (any Unicode space) or control characters"),
 					),
 					uniqueIgnoringCase{},
 				},
@@ -139,9 +142,11 @@ func (r *sharingPermissionResource) Configure(_ context.Context, req resource.Co
 	r.data = data
 }
 
-// ModifyPlan fills the region from the provider and rejects, at plan time,
-// images that cannot be shared (KVM, unknown, failed), so that an apply never
-// stops half-way on them.
+// ModifyPlan fills the region from the provider, keeps one owner per image,
+// and checks at plan time, with the one lookup a create needs anyway, what
+// an apply would stumble on or do unannounced: an image that cannot be
+// shared (KVM, failed) is an error; a missing one and logins that the
+// create would revoke are warnings.
 func (r *sharingPermissionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -165,22 +170,36 @@ func (r *sharingPermissionResource) ModifyPlan(ctx context.Context, req resource
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("region"))
 	}
 	replacing := !creating && (!plan.MemberServerImageNo.Equal(state.MemberServerImageNo) || !plan.Region.Equal(state.Region))
-	if replacing || (!creating && !plan.SharedLoginIDs.Equal(state.SharedLoginIDs)) {
+	updating := !creating && !replacing
+	caseDuplicates := updating && hasPrivateKey(ctx, req.Private, privateCaseDuplicates)
+	if updating && sameLoginSets(ctx, plan.SharedLoginIDs, state.SharedLoginIDs) {
+		// Case does not matter: planning the prior spelling (which Terraform
+		// accepts as equivalent to the configuration) makes neither an
+		// import nor a change of case an update.
+		plan.SharedLoginIDs = state.SharedLoginIDs
+	}
+	if replacing || (updating && (!plan.SharedLoginIDs.Equal(state.SharedLoginIDs) || caseDuplicates)) {
 		// The API decides the status of the new set; only the apply knows it.
 		plan.ShareStatus = types.StringUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if caseDuplicates {
+		resp.Diagnostics.AddAttributeWarning(path.Root("shared_login_ids"),
+			fmt.Sprintf("Member server image %s holds login IDs in two spellings", plan.MemberServerImageNo.ValueString()),
+			"NCP returned at least one login ID twice, in different letter case. The apply writes the set again, "+
+				"with each login ID once.")
+	}
 
 	if plan.MemberServerImageNo.IsUnknown() || plan.Region.IsUnknown() {
 		return // checked at apply, before any write (see Create)
 	}
 	region, no := plan.Region.ValueString(), plan.MemberServerImageNo.ValueString()
-	if !plan.SharedLoginIDs.IsUnknown() {
-		resp.Diagnostics.Append(r.claim(ctx, region, no, plan.SharedLoginIDs)...)
-	}
-	if creating || replacing {
-		_, diags := r.lookupImage(ctx, region, no)
-		resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(r.claim(ctx, req, resp, region, no)...)
+	// A replacement is planned twice: first against the prior state, then,
+	// if it replaces, again as a create (null prior state). The image is
+	// checked in the second.
+	if creating {
+		r.checkAtPlan(ctx, region, no, plan.SharedLoginIDs, &resp.Diagnostics)
 	}
 }
 
@@ -199,11 +218,12 @@ func (r *sharingPermissionResource) Create(ctx context.Context, req resource.Cre
 	defer cancel()
 
 	// Terraform planned this resource again just before, in this process,
-	// and checked the image then; only a number unknown at that plan, or an
-	// image not yet created, needs a lookup here, before the write.
+	// and checked the image then; only a number unknown at that plan, an
+	// image that was missing (a warning at plan, an error here) or an image
+	// not yet created needs a lookup here, before the write.
 	region, no := plan.Region.ValueString(), plan.MemberServerImageNo.ValueString()
 	if img, ok := r.data.images.recentImage(region, no); !ok || img.Status.Code != statusCreated {
-		img, diags := r.lookupImage(ctx, region, no)
+		img, _, diags := r.lookupImage(ctx, region, no)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -234,11 +254,19 @@ func (r *sharingPermissionResource) Read(ctx context.Context, req resource.ReadR
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	if state.Region.IsNull() { // just imported
+	if state.Region.IsNull() { // imported by number alone
 		state.Region = types.StringValue(r.data.region)
 	}
+	imported := state.SharedLoginIDs.IsNull() // only an import leaves it null
 	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
 	img, err := r.data.images.get(ctx, region, no)
+	if errors.Is(err, ncloud.ErrNotFound) && imported {
+		// Say why (a KVM image, a wrong region) instead of Terraform's
+		// generic "non-existent remote object".
+		_, _, diags := r.lookupImage(ctx, region, no)
+		resp.Diagnostics.Append(diags...)
+		return
+	}
 	if errors.Is(err, ncloud.ErrNotFound) {
 		tflog.Warn(ctx, "member server image no longer exists; removing it from state", map[string]any{"member_server_image_no": no})
 		resp.State.RemoveResource(ctx)
@@ -248,13 +276,16 @@ func (r *sharingPermissionResource) Read(ctx context.Context, req resource.ReadR
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read member server image %s", no), errorDetail(err))
 		return
 	}
-	resp.Diagnostics.Append(setFromImage(ctx, &state, img)...)
+	extra, diags := setFromImage(ctx, &state, img)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateCaseDuplicates, len(extra) > 0)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *sharingPermissionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan sharingPermissionModel
+	var plan, state sharingPermissionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -266,14 +297,23 @@ func (r *sharingPermissionResource) Update(ctx context.Context, req resource.Upd
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateClaim, nil)...) // a plan-time token
+	if plan.SharedLoginIDs.Equal(state.SharedLoginIDs) && !hasPrivateKey(ctx, req.Private, privateCaseDuplicates) {
+		// Only timeouts changed: nothing to write.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	r.share(ctx, &plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCaseDuplicates, nil)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete shares the image with nobody. An image that is gone shares nothing.
+// Delete shares the image with nobody. An image that is gone shares nothing,
+// and an image that another resource instance shared in this apply is that
+// instance's now.
 func (r *sharingPermissionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state sharingPermissionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -291,6 +331,11 @@ func (r *sharingPermissionResource) Delete(ctx context.Context, req resource.Del
 	region, no := state.Region.ValueString(), state.MemberServerImageNo.ValueString()
 	unlock := r.data.writes.lock(region, no)
 	defer unlock()
+	if r.data.writes.writtenHere(region, no) {
+		tflog.Info(ctx, "member server image was shared by another resource instance in this apply (a replacement); leaving its sharing",
+			map[string]any{"member_server_image_no": no})
+		return
+	}
 	_, err := r.data.client.SetMemberServerImageSharingPermission(ctx, region, no, nil)
 	if err == nil {
 		return
@@ -302,15 +347,24 @@ func (r *sharingPermissionResource) Delete(ctx context.Context, req resource.Del
 	resp.Diagnostics.AddError(fmt.Sprintf("Cannot unshare member server image %s", no), errorDetail(err))
 }
 
-// ImportState takes the member server image number; the region is the provider's.
+// ImportState takes the member server image number, for the provider's
+// region, or REGION/NUMBER for an image of another region.
 func (r *sharingPermissionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !imageNoPattern.MatchString(req.ID) {
+	region, no, withRegion := strings.Cut(req.ID, "/")
+	if !withRegion {
+		region, no = "", req.ID
+	}
+	if !imageNoPattern.MatchString(no) || (withRegion && !regionPattern.MatchString(region)) {
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a member server image sharing permission by the image number (digits only), got %q.", req.ID))
+			fmt.Sprintf("Import a member server image sharing permission by the image number (digits only), for the provider's region, "+
+				"or by REGION/NUMBER (such as SGN/12345) for an image of another region; got %q.", req.ID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_server_image_no"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), no)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("member_server_image_no"), no)...)
+	if withRegion {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
+	}
 }
 
 // share replaces the image's whole shared set with the planned one and takes
@@ -330,13 +384,15 @@ func (r *sharingPermissionResource) share(ctx context.Context, m *sharingPermiss
 		diags.AddError(fmt.Sprintf("Cannot share member server image %s", no), errorDetail(err))
 		return
 	}
+	r.data.writes.markWritten(region, no)
 	if img == nil || !sameLogins(img.SharedLoginIDs, ids) {
 		if img, err = r.confirm(ctx, region, no, ids); err != nil {
 			diags.AddError(fmt.Sprintf("Cannot confirm the sharing of member server image %s", no), errorDetail(err))
 			return
 		}
 	}
-	diags.Append(setFromImage(ctx, m, img)...)
+	_, d := setFromImage(ctx, m, img)
+	diags.Append(d...)
 }
 
 // confirm re-reads an image whose write response did not show the new set,
@@ -364,30 +420,75 @@ func (r *sharingPermissionResource) confirm(ctx context.Context, region, no stri
 	}
 }
 
-// claim fails the plan when another resource of this run manages the same
-// image with another set: their applies would undo each other.
-func (r *sharingPermissionResource) claim(ctx context.Context, region, no string, set types.Set) diag.Diagnostics {
+// claim fails the plan when another resource instance of this run manages
+// the same image, whatever its set: removing either would unshare the image
+// for both. The instance's token lives in its private state, which
+// Terraform hands back when it plans a replacement again as a create.
+func (r *sharingPermissionResource) claim(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, region, no string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	var ids []string
-	if diags.Append(set.ElementsAs(ctx, &ids, false)...); diags.HasError() {
-		return diags
+	var token string
+	if req.State.Raw.IsNull() {
+		raw, d := req.Private.GetKey(ctx, privateClaim)
+		diags.Append(d...)
+		if raw != nil && json.Unmarshal(raw, &token) != nil {
+			token = "" // not ours: a fresh token below
+		}
 	}
-	if other, conflict := r.data.claims.claim(region, no, ids); conflict {
+	if token == "" {
+		token = rand.Text()
+		raw, _ := json.Marshal(token)
+		diags.Append(resp.Private.SetKey(ctx, privateClaim, raw)...)
+	}
+	if r.data.claims.claim(region, no, token) {
 		diags.AddAttributeError(path.Root("member_server_image_no"),
 			fmt.Sprintf("Member server image %s is managed by two resources", no),
-			fmt.Sprintf("Another %s in this configuration manages image %s in region %s, with %d login ID(s) where this one has %d. "+
-				"Each would overwrite the other's sharing on every apply. Keep one resource per image. "+
+			fmt.Sprintf("Another %s in this configuration manages image %s in region %s. One image has one owner: "+
+				"each resource would overwrite the other's sharing on every apply, and removing either would unshare the image for both. "+
+				"Keep one resource per image, with every login ID in its shared_login_ids. "+
 				"(Terraform does not tell providers resource addresses, so the other one cannot be named here: "+
 				"search the configuration for member_server_image_no = \"%s\".)",
-				resourceTypeName, no, region, len(other), len(ids), no))
+				resourceTypeName, no, region, no))
 	}
 	return diags
 }
 
+// checkAtPlan looks the image up for a create. An image that cannot be
+// shared is an error. A missing image is only a warning here, because
+// Terraform also plans the configuration before a destroy (refresh first
+// drops a deleted image from state), and an error would block that
+// destroy; Create fails on it before any write. Logins the create would
+// revoke are named, so that a reviewer of the plan sees them.
+func (r *sharingPermissionResource) checkAtPlan(ctx context.Context, region, no string, planned types.Set, diags *diag.Diagnostics) {
+	img, missing, lookup := r.lookupImage(ctx, region, no)
+	if missing {
+		diags.AddAttributeWarning(path.Root("member_server_image_no"), fmt.Sprintf("Member server image %s not found", no),
+			fmt.Sprintf("No image numbered %s exists in region %s. An apply will fail on it before any write; "+
+				"a destroy is not affected. Check member_server_image_no and region.", no, region))
+		return
+	}
+	diags.Append(lookup...)
+	if img == nil || planned.IsUnknown() {
+		return
+	}
+	var ids []string
+	if diags.Append(planned.ElementsAs(ctx, &ids, false)...); diags.HasError() {
+		return
+	}
+	if revoked := loginsNotIn(img.SharedLoginIDs, ids); len(revoked) > 0 {
+		diags.AddAttributeWarning(path.Root("shared_login_ids"),
+			fmt.Sprintf("Creating this resource revokes access to member server image %s", no),
+			fmt.Sprintf("Image %s is shared today with %d login ID(s) that shared_login_ids does not list: %s. "+
+				"The resource sets the whole list, so the apply removes their access. "+
+				"To keep it, add them to shared_login_ids (or import the resource first to start from what NCP holds).",
+				no, len(revoked), listLogins(revoked)))
+	}
+}
+
 // lookupImage finds a member server image and explains why it cannot be
 // shared when it cannot: KVM images live only in the server image API.
-func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no string) (*ncloud.MemberServerImage, diag.Diagnostics) {
-	var diags diag.Diagnostics
+// missing says that neither image API holds the number (the diagnostics
+// then hold that error).
+func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no string) (img *ncloud.MemberServerImage, missing bool, diags diag.Diagnostics) {
 	attr := path.Root("member_server_image_no")
 	img, err := r.data.images.get(ctx, region, no)
 	switch {
@@ -395,12 +496,12 @@ func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no 
 		diags.AddAttributeError(attr, fmt.Sprintf("Member server image %s failed to create", no),
 			fmt.Sprintf("NCP reports the image %q in status %s (%s): it cannot be shared. Create the image again and use its new number.",
 				img.Name, img.Status.Code, img.Status.CodeName))
-		return nil, diags
+		return nil, false, diags
 	case err == nil:
-		return img, diags
+		return img, false, diags
 	case !errors.Is(err, ncloud.ErrNotFound):
 		diags.AddAttributeError(attr, fmt.Sprintf("Cannot look up member server image %s", no), errorDetail(err))
-		return nil, diags
+		return nil, false, diags
 	}
 
 	serverImage, err := r.data.client.GetServerImage(ctx, region, no)
@@ -415,12 +516,13 @@ func (r *sharingPermissionResource) lookupImage(ctx context.Context, region, no 
 			fmt.Sprintf("The image %s (%q, hypervisor %s) exists in the server image API but not in the member server image API, "+
 				"so member server image sharing cannot manage it.", no, serverImage.Name, serverImage.Hypervisor.Code))
 	case errors.Is(err, ncloud.ErrNotFound):
+		missing = true
 		diags.AddAttributeError(attr, fmt.Sprintf("Member server image %s not found", no),
 			fmt.Sprintf("No image numbered %s exists in region %s. Check member_server_image_no and region.", no, region))
 	default:
 		diags.AddAttributeError(attr, fmt.Sprintf("Cannot look up server image %s", no), errorDetail(err))
 	}
-	return nil, diags
+	return nil, missing, diags
 }
 
 // waitUntilCreated waits, with backoff, for an image still being created:
@@ -431,15 +533,14 @@ func (r *sharingPermissionResource) waitUntilCreated(ctx context.Context, region
 			"member_server_image_no": img.InstanceNo, "status": img.Status.Code, "next_check_in": delay.String()})
 		select {
 		case <-ctx.Done():
+			summary, detail := waitEnded(ctx.Err(), img.InstanceNo, img.Status.Code)
 			var diags diag.Diagnostics
-			diags.AddAttributeError(path.Root("member_server_image_no"),
-				fmt.Sprintf("Timed out waiting for member server image %s", img.InstanceNo),
-				fmt.Sprintf("The image is still in status %s (being created). Apply again later, or raise timeouts.create.", img.Status.Code))
+			diags.AddAttributeError(path.Root("member_server_image_no"), summary, detail)
 			return diags
 		case <-time.After(delay):
 		}
 		var diags diag.Diagnostics
-		if img, diags = r.lookupImage(ctx, region, img.InstanceNo); diags.HasError() {
+		if img, _, diags = r.lookupImage(ctx, region, img.InstanceNo); diags.HasError() {
 			return diags
 		}
 	}
@@ -449,21 +550,52 @@ func (r *sharingPermissionResource) waitUntilCreated(ctx context.Context, region
 // setFromImage copies what the API holds into the model. Login IDs are
 // compared ignoring case, as NCP may return another case than it was sent:
 // an ID equal to one the model holds keeps the model's spelling, so the
-// configuration's spelling never shows as a diff.
-func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.MemberServerImage) diag.Diagnostics {
+// configuration's spelling never shows as a diff. extra lists the spellings
+// left out because NCP returned one login in more than one case.
+func setFromImage(ctx context.Context, m *sharingPermissionModel, img *ncloud.MemberServerImage) (extra []string, diags diag.Diagnostics) {
 	var known []string
-	diags := m.SharedLoginIDs.ElementsAs(ctx, &known, true) // null after import
-	ids := make([]string, len(img.SharedLoginIDs))
-	for i, id := range img.SharedLoginIDs {
-		ids[i] = id
-		if j := slices.IndexFunc(known, func(k string) bool { return strings.EqualFold(k, id) }); j >= 0 {
-			ids[i] = known[j]
-		}
-	}
+	diags = m.SharedLoginIDs.ElementsAs(ctx, &known, true) // null after import
+	ids, extra := settleLogins(known, img.SharedLoginIDs)
 	set, d := types.SetValueFrom(ctx, loginIDType{}, ids)
 	diags.Append(d...)
 	m.ID = m.MemberServerImageNo
 	m.SharedLoginIDs = set
 	m.ShareStatus = types.StringValue(img.ShareStatus.Code)
-	return diags
+	return extra, diags
+}
+
+// sameLoginSets reports whether two known sets name the same logins.
+func sameLoginSets(ctx context.Context, a, b types.Set) bool {
+	if a.IsUnknown() || b.IsUnknown() || a.IsNull() || b.IsNull() {
+		return false
+	}
+	var as, bs []string
+	if a.ElementsAs(ctx, &as, false).HasError() || b.ElementsAs(ctx, &bs, false).HasError() {
+		return false
+	}
+	return sameLogins(as, bs)
+}
+
+// privateGetter and privateSetter are the framework's private state data as
+// requests and responses hand it to resources (its type is internal).
+type (
+	privateGetter interface {
+		GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	}
+	privateSetter interface {
+		SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+	}
+)
+
+func hasPrivateKey(ctx context.Context, p privateGetter, key string) bool {
+	raw, _ := p.GetKey(ctx, key)
+	return raw != nil
+}
+
+// setPrivateFlag sets key to true, or removes it.
+func setPrivateFlag(ctx context.Context, p privateSetter, key string, on bool) diag.Diagnostics {
+	if on {
+		return p.SetKey(ctx, key, []byte("true"))
+	}
+	return p.SetKey(ctx, key, nil)
 }

@@ -203,7 +203,8 @@ func TestAccSharingPermission_imageDeletedOutOfBand(t *testing.T) {
 			{Config: env.sharing(env.imageNo, env.loginIDs[0])},
 			{
 				// The refresh drops the resource without an error; the plan
-				// to create it again then fails because the image is gone.
+				// to create it again warns that the image is gone, and the
+				// apply fails on it before any write.
 				PreConfig:   func() { env.emu.DeleteImage(env.imageNo) },
 				Config:      env.sharing(env.imageNo, env.loginIDs[0]),
 				ExpectError: regexp.MustCompile(`Member server image ` + env.imageNo + ` not found`),
@@ -274,12 +275,10 @@ resource "ncloudimage_member_server_image_sharing_permission" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      env.sharing(testMissingImage, env.loginIDs[0]),
-				PlanOnly:    true,
 				ExpectError: wrapped(`Member server image `+testMissingImage+` not found`, `Check member_server_image_no and region`),
 			},
 			{ // images belong to one region
 				Config:      inOtherRegion,
-				PlanOnly:    true,
 				ExpectError: wrapped(`Member server image `+env.imageNo+` not found`, `in region JPN`),
 			},
 		},
@@ -362,28 +361,6 @@ func TestAccSharingPermission_writeConfirmedAfterDelay(t *testing.T) {
 			{Config: env.sharing(env.imageNo, a), ConfigStateChecks: expectShared("SHARE", a), Check: env.checkRemote(env.imageNo, a)},
 			{Config: env.sharing(env.imageNo, a, b), ConfigStateChecks: expectShared("SHARE", a, b), Check: env.checkRemote(env.imageNo, a, b)},
 		},
-	})
-}
-
-func TestAccSharingPermission_twoResourcesOneImage(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	config := env.config(fmt.Sprintf(`
-resource "ncloudimage_member_server_image_sharing_permission" "one" {
-  member_server_image_no = %[1]q
-  shared_login_ids       = [%[2]q]
-}
-resource "ncloudimage_member_server_image_sharing_permission" "two" {
-  member_server_image_no = %[1]q
-  shared_login_ids       = [%[3]q]
-}`, env.imageNo, env.loginIDs[0], env.loginIDs[1]))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			PlanOnly:    true,
-			ExpectError: wrapped("Member server image "+env.imageNo+" is managed by two resources", "overwrite", `member_server_image_no = "`+env.imageNo+`"`),
-		}},
 	})
 }
 
@@ -488,5 +465,28 @@ func TestSharingPermission_cancelStopsPromptly(t *testing.T) {
 	}
 	if !resp.State.Raw.IsNull() {
 		t.Error("a cancelled create recorded state")
+	}
+}
+
+// TestSharingPermission_cancelDuringWaitSaysInterrupted: Ctrl-C while an
+// image is still INIT is an interruption, not a timeout.
+func TestSharingPermission_cancelDuringWaitSaysInterrupted(t *testing.T) {
+	r, emu := directResource(t)
+	emu.PutImage(emulator.Image{No: testImageNo, Name: "fresh", Status: "INIT"})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	state := stateFor(t, r, testImageNo)
+	resp := fwresource.CreateResponse{State: tfsdk.State{Schema: state.Schema}}
+	r.Create(ctx, fwresource.CreateRequest{Plan: tfsdk.Plan(state)}, &resp)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("a cancelled wait reported success")
+	}
+	got := resp.Diagnostics.Errors()[0]
+	if !strings.Contains(got.Summary(), "Interrupted while waiting for member server image "+testImageNo) ||
+		strings.Contains(got.Detail(), "timeouts.create") {
+		t.Errorf("got %q: %q; want an interruption, not a timeout", got.Summary(), got.Detail())
+	}
+	if n := emu.Calls(setOperation); n != 0 {
+		t.Errorf("%s was called %d times, want 0", setOperation, n)
 	}
 }

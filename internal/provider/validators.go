@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -39,11 +38,11 @@ func (uniqueIgnoringCase) ValidateSet(ctx context.Context, req validator.SetRequ
 			continue
 		}
 		id := s.ValueString()
-		if prev, dup := first[strings.ToLower(id)]; dup {
+		if prev, dup := first[loginKey(id)]; dup {
 			resp.Diagnostics.AddAttributeError(req.Path, "Duplicate login ID",
 				fmt.Sprintf("The login IDs %q and %q differ only in letter case. NCP compares login IDs ignoring case: keep one of them.", prev, id))
 			continue
 		}
-		first[strings.ToLower(id)] = id
+		first[loginKey(id)] = id
 	}
 }

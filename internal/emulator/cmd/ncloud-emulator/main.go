@@ -1,6 +1,11 @@
 // Command ncloud-emulator serves the NCP vserver API emulator on loopback,
 // for demos and manual testing of the provider. Point NCLOUD_API_GW at the
-// URL it prints.
+// URL it prints, with the keys it prints.
+//
+// Its keys are its flags, else the documented defaults emulator-access-key
+// and emulator-secret-key: never NCLOUD_ACCESS_KEY or NCLOUD_SECRET_KEY from
+// the environment, which hold a user's real keys as often as not, so that
+// the documented steps work whatever the environment holds.
 package main
 
 import (
@@ -8,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,20 +21,29 @@ import (
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
+const (
+	defaultAccessKey = "emulator-access-key"
+	defaultSecretKey = "emulator-secret-key"
+)
+
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "ncloud-emulator:", err)
 		os.Exit(1)
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ncloud-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:18787", "loopback address to listen on")
 	seed := fs.String("seed", "", "JSON seed file with the initial images")
-	// The key defaults are resolved after parsing so that -h never prints a secret.
-	accessKey := fs.String("access-key", "", "the accepted access key (default $NCLOUD_ACCESS_KEY, else emulator-access-key)")
-	secretKey := fs.String("secret-key", "", "the accepted secret key (default $NCLOUD_SECRET_KEY, else emulator-secret-key)")
+	accessKey := fs.String("access-key", defaultAccessKey, "the accepted access key (NCLOUD_ACCESS_KEY in the environment is not used)")
+	secretKey := fs.String("secret-key", "", "the accepted secret key (default "+defaultSecretKey+"; NCLOUD_SECRET_KEY in the environment is not used)")
 	latency := fs.Duration("latency", 0, "delay added to every call")
 	rateLimit := fs.Float64("rate-limit", 0, "calls per second before 429 Rate Limited (0 = off)")
 	urlFile := fs.String("url-file", "", "write the base URL to this file once listening")
@@ -38,11 +53,14 @@ func run(args []string) error {
 		}
 		return err
 	}
+	// The secret's default is resolved here, not in the flag, so that a
+	// secret given on the command line is never echoed back by -h or below.
+	secretGiven := *secretKey != ""
+	if !secretGiven {
+		*secretKey = defaultSecretKey
+	}
 
-	srv := emulator.New(emulator.Options{
-		AccessKey: orDefault(*accessKey, os.Getenv("NCLOUD_ACCESS_KEY"), "emulator-access-key"),
-		SecretKey: orDefault(*secretKey, os.Getenv("NCLOUD_SECRET_KEY"), "emulator-secret-key"),
-	})
+	srv := emulator.New(emulator.Options{AccessKey: *accessKey, SecretKey: *secretKey})
 	if *seed != "" {
 		if err := srv.LoadSeedFile(*seed); err != nil {
 			return err
@@ -59,20 +77,18 @@ func run(args []string) error {
 			return fmt.Errorf("write url file: %w", err)
 		}
 	}
-	fmt.Println("ncloud-emulator listening on", srv.URL())
+	secretShown := *secretKey // the default is documented, not a secret
+	if secretGiven {
+		secretShown = "<the -secret-key value>"
+	}
+	fmt.Fprintln(stdout, "ncloud-emulator listening on", srv.URL())
+	fmt.Fprintf(stdout, "It accepts the access key %s and the secret key %s. Point the provider at it with:\n", *accessKey, secretShown)
+	fmt.Fprintf(stdout, "  export NCLOUD_API_GW=%s NCLOUD_ACCESS_KEY=%s NCLOUD_SECRET_KEY=%s\n", srv.URL(), *accessKey, secretShown)
+	if env := os.Getenv("NCLOUD_ACCESS_KEY"); env != "" && env != *accessKey {
+		fmt.Fprintln(stdout, "NCLOUD_ACCESS_KEY in this environment holds another key: the emulator does not use it, "+
+			"so export the keys above where you run terraform.")
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	return nil
-}
-
-// orDefault returns the first non-empty value.
-func orDefault(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
