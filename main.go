@@ -8,8 +8,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/contextleak"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/provider"
 )
 
@@ -27,7 +29,8 @@ func main() {
 		// In debug mode the logs go to this process's own standard error.
 		logAtTerraformsLevel(os.Getenv, os.Setenv)
 	}
-	err := tf6server.Serve("registry.terraform.io/ncloudimage/ncloudimage", provider.NewServer(version), opts...)
+	server := contextleak.Wrap(providerserver.NewProtocol6(provider.New(version)()))
+	err := tf6server.Serve("registry.terraform.io/ncloudimage/ncloudimage", server, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,7 +10,12 @@ import (
 	_ "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs"
 )
 
-// Format the examples first: tfplugindocs copies them into the docs verbatim.
+// Write the reliability guide's fault and bad-input tables into its template
+// first, from the scenarios the acceptance tests run; tfplugindocs renders
+// the template into docs/. The command runs from the module's root (-C ..).
+//go:generate go run -C .. ./internal/acctest/cmd/guide-tables
+
+// Format the examples: tfplugindocs copies them into the docs verbatim.
 //go:generate terraform fmt -recursive ../examples/
 
 // Generate docs/ from the provider schema, templates/ and examples/. The

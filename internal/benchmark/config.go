@@ -107,39 +107,9 @@ resource "terraform_data" "image_%d" {
 	return []byte(b.String())
 }
 
-// cliConfig is a Terraform CLI configuration that loads the provider and
-// the no-op provider from dir (dev_overrides), so that no registry and no
-// `terraform init` is needed.
-func cliConfig(dir string) string {
-	return fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/ncloudimage/ncloudimage" = %[1]q
-    "registry.terraform.io/ncloudimage/noop" = %[1]q
-  }
-  direct {}
-}
-`, dir)
-}
-
-// terraformEnv is base without the TF_ and NCLOUD_ variables that could
-// change what terraform or the provider does, plus the benchmark's own.
-func terraformEnv(base []string, cliConfigFile, apiURL, accessKey, secretKey string) []string {
-	var env []string
-	for _, kv := range base {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "NCLOUD_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfigFile,
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-		"NCLOUD_API_GW="+apiURL,
-		"NCLOUD_ACCESS_KEY="+accessKey,
-		"NCLOUD_SECRET_KEY="+secretKey,
-	)
-}
+// noOpSource is the no-op provider's address: configurations name it as
+// source = "ncloudimage/noop".
+const noOpSource = "registry.terraform.io/ncloudimage/noop"
 
 // ParseCounts parses a comma-separated list of resource counts, e.g.
 // "10,100,500".

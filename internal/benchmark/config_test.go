@@ -105,26 +105,6 @@ func TestChangedCount(t *testing.T) {
 	}
 }
 
-func TestCLIConfig(t *testing.T) {
-	got := cliConfig("/tmp/x/bin")
-	for _, addr := range []string{"ncloudimage/ncloudimage", "ncloudimage/noop"} {
-		if !strings.Contains(got, `"registry.terraform.io/`+addr+`" = "/tmp/x/bin"`) {
-			t.Errorf("cliConfig has no dev_overrides for %s:\n%s", addr, got)
-		}
-	}
-}
-
-func TestTerraformEnv(t *testing.T) {
-	base := []string{"PATH=/bin", "TF_LOG=trace", "TF_CLI_CONFIG_FILE=/root/.terraformrc", "NCLOUD_REGION=JPN", "HOME=/root"}
-	got := terraformEnv(base, "/w/rc", "http://127.0.0.1:1", "ak", "sk")
-	want := []string{"PATH=/bin", "HOME=/root",
-		"TF_CLI_CONFIG_FILE=/w/rc", "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
-		"NCLOUD_API_GW=http://127.0.0.1:1", "NCLOUD_ACCESS_KEY=ak", "NCLOUD_SECRET_KEY=sk"}
-	if !slices.Equal(got, want) {
-		t.Errorf("terraformEnv =\n%q\nwant\n%q", got, want)
-	}
-}
-
 func TestParseCounts(t *testing.T) {
 	got, err := ParseCounts("10, 100,500")
 	if err != nil || !slices.Equal(got, []int{10, 100, 500}) {

@@ -9,6 +9,8 @@
 //
 // The provider is run as terraform runs it in production: a separate
 // process found through a dev_overrides CLI configuration, so no
-// `terraform init` and no registry are involved. cmd/bench is the command
-// behind `make bench`.
+// `terraform init` and no registry are involved; package acctest builds it,
+// writes that configuration and runs terraform. cmd/bench is the command
+// behind `make bench`. TestCallCountTargets (internal/provider) asserts the
+// call-count targets through the Runner.
 package benchmark

@@ -1,9 +1,7 @@
 package benchmark
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/acctest"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
@@ -53,13 +52,18 @@ func NewRunner(o Options) (*Runner, error) {
 	if o.NoOpBin != "" && filepath.Join(filepath.Dir(o.ProviderBin), "terraform-provider-noop") != filepath.Clean(o.NoOpBin) {
 		return nil, fmt.Errorf("no-op provider binary %s: must be terraform-provider-noop beside %s", o.NoOpBin, o.ProviderBin)
 	}
+	// The provider and the no-op provider load from the binaries' directory.
 	rc := filepath.Join(o.WorkDir, "terraformrc")
-	if err := os.WriteFile(rc, []byte(cliConfig(filepath.Dir(bin))), 0o600); err != nil {
-		return nil, fmt.Errorf("write CLI configuration: %w", err)
+	if err := acctest.WriteCLIConfig(rc, filepath.Dir(bin), noOpSource); err != nil {
+		return nil, err
 	}
 	o.Emulator.SetLatency(o.Latency)
 	o.Emulator.SetRateLimit(o.RateLimit)
-	env := terraformEnv(os.Environ(), rc, o.Emulator.URL(), o.AccessKey, o.SecretKey)
+	env := acctest.Env(rc,
+		"NCLOUD_API_GW="+o.Emulator.URL(),
+		"NCLOUD_ACCESS_KEY="+o.AccessKey,
+		"NCLOUD_SECRET_KEY="+o.SecretKey,
+	)
 	return &Runner{opts: o, providerBin: bin, env: env}, nil
 }
 
@@ -190,21 +194,15 @@ func (r *Runner) terraform(ctx context.Context, dir, logPath string, args ...str
 		return fmt.Errorf("create log: %w", err)
 	}
 	defer log.Close()
-	full := append([]string{args[0], "-no-color", "-input=false", "-parallelism=" + strconv.Itoa(r.opts.Parallelism)}, args[1:]...)
-	cmd := exec.CommandContext(ctx, r.opts.Terraform, full...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, r.env, log, log
-	// On interrupt, let terraform stop its provider processes and release the state.
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 30 * time.Second
-	err = cmd.Run()
+	tf := acctest.Terraform{Path: r.opts.Terraform, Dir: dir, Env: r.env}
+	full := append([]string{args[0], "-input=false", "-parallelism=" + strconv.Itoa(r.opts.Parallelism)}, args[1:]...)
+	err = tf.Run(ctx, log, full...)
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &exit) && args[0] == "plan" && exit.ExitCode() == 2:
 		err = errors.New("the plan after apply has changes (terraform plan -detailed-exitcode exited 2)")
-	default:
-		err = fmt.Errorf("terraform %s: %w", args[0], err)
 	}
 	return fmt.Errorf("%w\n%s", err, tail(logPath, 20))
 }
@@ -217,23 +215,4 @@ func tail(path string, n int) string {
 	}
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-// TerraformVersion is the version the terraform binary reports, e.g. "1.11.4".
-func TerraformVersion(ctx context.Context, terraform string) (string, error) {
-	cmd := exec.CommandContext(ctx, terraform, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("terraform version: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		return "", fmt.Errorf("terraform version: %w", err)
-	}
-	return v.Version, nil
 }

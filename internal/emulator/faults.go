@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"cmp"
 	"context"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Fault makes matching calls misbehave. Faults form a queue: a call takes
@@ -94,21 +97,14 @@ func faultError(f *Fault) *errorReply {
 		if !ok {
 			def = gatewayErrors["900"]
 		}
-		return gatewayError(orDefaultInt(f.HTTPStatus, def.status), f.ErrorCode, orDefault(f.Message, def.message), "")
+		return gatewayError(cmp.Or(f.HTTPStatus, def.status), f.ErrorCode, cmp.Or(f.Message, def.message), "")
 	case f.ReturnCode != "":
-		return apiErr(orDefaultInt(f.HTTPStatus, 400), f.ReturnCode, orDefault(f.Message, apiMessage(f.ReturnCode)))
+		return apiErr(cmp.Or(f.HTTPStatus, 400), f.ReturnCode, cmp.Or(f.Message, apiMessage(f.ReturnCode)))
 	case f.HTTPStatus != 0:
-		code := orDefault(gatewayCodeForStatus[f.HTTPStatus], "900")
-		return gatewayError(f.HTTPStatus, code, orDefault(f.Message, gatewayErrors[code].message), "")
+		code := cmp.Or(gatewayCodeForStatus[f.HTTPStatus], "900")
+		return gatewayError(f.HTTPStatus, code, cmp.Or(f.Message, gatewayErrors[code].message), "")
 	}
 	return nil
-}
-
-func orDefaultInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // SetLatency adds a delay to every call (a gateway round trip, for benchmarks).
@@ -119,40 +115,25 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // SetRateLimit limits calls per second with a token bucket whose burst is
-// max(1, perSecond); calls beyond it get 429 gateway errorCode 420. 0 = off.
+// max(1, perSecond) calls, rounded down; calls beyond it get 429 gateway
+// errorCode 420. 0 = off.
 func (s *Server) SetRateLimit(perSecond float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if perSecond <= 0 {
-		s.bucket = nil
+		s.limiter = nil
 		return
 	}
-	burst := max(1, perSecond)
-	s.bucket = &tokenBucket{rate: perSecond, burst: burst, tokens: burst, last: time.Now()}
-}
-
-// tokenBucket runs on the wall clock: throughput is about real time even
-// when a test injects a fixed Options.Now.
-type tokenBucket struct {
-	rate, burst, tokens float64
-	last                time.Time
+	// On the wall clock: throughput is about real time even when a test
+	// injects a fixed Options.Now.
+	s.limiter = rate.NewLimiter(rate.Limit(perSecond), int(max(1, perSecond)))
 }
 
 func (s *Server) allow() bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.bucket
-	if b == nil {
-		return true
-	}
-	now := time.Now()
-	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	lim := s.limiter
+	s.mu.Unlock()
+	return lim == nil || lim.Allow()
 }
 
 // sleep waits d unless the client goes away or the server closes first.

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -82,9 +83,9 @@ func normalize(img Image) (Image, error) {
 	if strings.TrimSpace(img.Name) == "" {
 		return img, fmt.Errorf("image %s: name is required", img.No)
 	}
-	img.Region = orDefault(img.Region, "KR")
-	img.Hypervisor = orDefault(img.Hypervisor, hvXEN)
-	img.Status = orDefault(img.Status, statusCreat)
+	img.Region = cmp.Or(img.Region, "KR")
+	img.Hypervisor = cmp.Or(img.Hypervisor, hvXEN)
+	img.Status = cmp.Or(img.Status, statusCreat)
 	var errs []error
 	if !knownRegion(img.Region) {
 		errs = append(errs, fmt.Errorf("unknown region %q", img.Region))
@@ -107,13 +108,6 @@ func normalize(img Image) (Image, error) {
 		return img, fmt.Errorf("image %s: %w", img.No, err)
 	}
 	return img, nil
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 func idSet(ids []string) map[string]struct{} {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -58,7 +60,7 @@ type Server struct {
 	// open: eventual consistency of writes, and login IDs in another case.
 	writeDelay   time.Duration
 	lowercaseIDs bool
-	bucket       *tokenBucket
+	limiter      *rate.Limiter // SetRateLimit; nil = off
 	calls        map[string]int
 	total        int
 	requests     []*RecordedRequest

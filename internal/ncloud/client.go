@@ -6,6 +6,7 @@ package ncloud
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,13 +17,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// DefaultRetryMax is the number of retries a Client makes after a call's
+// first attempt when Config.RetryMax is 0.
+const DefaultRetryMax = 6
+
 const (
 	apiPath               = "/vserver/v2/"
-	defaultRetryMax       = 6
 	defaultRetryWaitMin   = 500 * time.Millisecond
 	defaultRetryWaitMax   = 20 * time.Second
 	defaultRequestTimeout = 60 * time.Second
@@ -50,13 +55,15 @@ type Config struct {
 	AccessKey, SecretKey string
 	// BaseURL is the gateway base URL, e.g. https://ncloud.apigw.ntruss.com.
 	BaseURL string
-	// HTTPClient supplies the transport; nil selects a pooled cleanhttp transport.
+	// HTTPClient supplies the transport (only its Transport is used); nil
+	// selects a pooled cleanhttp transport.
 	HTTPClient *http.Client
-	// RetryMax is the number of retries after the first attempt:
-	// negative disables retries, 0 selects the default (6).
+	// RetryMax is the number of retries after a call's first attempt:
+	// 0 selects DefaultRetryMax, and a negative value (-1) disables
+	// retries.
 	RetryMax     int
-	RetryWaitMin time.Duration // default 500ms
-	RetryWaitMax time.Duration // default 20s
+	RetryWaitMin time.Duration // first backoff step; default 500ms
+	RetryWaitMax time.Duration // longest backoff, and cap of Retry-After; default 20s
 	// RequestTimeout bounds each attempt; default 60s.
 	RequestTimeout time.Duration
 	UserAgent      string
@@ -69,14 +76,12 @@ type Config struct {
 
 // Client calls the NCP vserver API. It is safe for concurrent use.
 type Client struct {
-	baseURL          string
-	accessKey        string // for log masking only
-	secretKey        string // for log masking only
-	userAgent        string
-	http             *http.Client
-	pace             *pacer
-	retryMax         int
-	waitMin, waitMax time.Duration
+	baseURL              string
+	accessKey, secretKey string
+	userAgent            string
+	now                  func() time.Time
+	retry                *retryablehttp.Client
+	pace                 *pacer
 }
 
 // New validates cfg and returns a Client.
@@ -88,62 +93,67 @@ func New(cfg Config) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("ncloud: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
 	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RequestTimeout < 0 {
+		return nil, errors.New("ncloud: RetryWaitMin, RetryWaitMax and RequestTimeout must not be negative")
+	}
+	waitMin := cmp.Or(cfg.RetryWaitMin, defaultRetryWaitMin)
+	waitMax := cmp.Or(cfg.RetryWaitMax, defaultRetryWaitMax)
+	if waitMax < waitMin {
+		return nil, fmt.Errorf("ncloud: RetryWaitMax %s is below RetryWaitMin %s", waitMax, waitMin)
+	}
+	retryMax := cfg.RetryMax
+	switch {
+	case retryMax < 0:
+		retryMax = 0
+	case retryMax == 0:
+		retryMax = DefaultRetryMax
+	}
+	var transport http.RoundTripper = cleanhttp.DefaultPooledTransport()
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+		transport = cfg.HTTPClient.Transport
+	}
 	c := &Client{
 		baseURL:   strings.TrimRight(cfg.BaseURL, "/"),
 		accessKey: cfg.AccessKey,
 		secretKey: cfg.SecretKey,
 		userAgent: cfg.UserAgent,
-		retryMax:  cfg.RetryMax,
-		waitMin:   orDefault(cfg.RetryWaitMin, defaultRetryWaitMin),
-		waitMax:   orDefault(cfg.RetryWaitMax, defaultRetryWaitMax),
+		now:       cfg.Now,
+		pace:      newPacer(cfg.MaxRequestsPerSecond),
 	}
-	switch {
-	case c.retryMax < 0:
-		c.retryMax = 0
-	case c.retryMax == 0:
-		c.retryMax = defaultRetryMax
+	if c.now == nil {
+		c.now = time.Now
 	}
-	if c.waitMax < c.waitMin {
-		return nil, fmt.Errorf("ncloud: RetryWaitMax %s is below RetryWaitMin %s", c.waitMax, c.waitMin)
-	}
-	base := cfg.HTTPClient
-	if base == nil {
-		base = retryablehttp.NewClient().HTTPClient // cleanhttp's pooled client
-	}
-	next := base.Transport
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	c.pace = newPacer(cfg.MaxRequestsPerSecond)
-	c.http = &http.Client{
-		Transport: &pacedTransport{pace: c.pace, next: &signer{next: next, accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, now: now}},
-		// http.Client's timeout covers one attempt, body included:
-		// retryablehttp calls Do once per attempt.
-		Timeout: orDefault(cfg.RequestTimeout, defaultRequestTimeout),
-		// The gateway does not redirect; following one would send signed
-		// requests somewhere else. A 3xx becomes an *Error instead.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	c.retry = &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport: transport,
+			// It bounds one attempt, body included: retryablehttp calls
+			// Do once per attempt.
+			Timeout: cmp.Or(cfg.RequestTimeout, defaultRequestTimeout),
+			// The gateway does not redirect; following one would send
+			// signed requests somewhere else. A 3xx becomes an *Error.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		RetryWaitMin: waitMin,
+		RetryWaitMax: waitMax,
+		RetryMax:     retryMax,
+		CheckRetry:   c.checkRetry,
+		Backoff:      backoff,
+		PrepareRetry: c.prepare,
+		// checkRetry returns the call's own error: *Error,
+		// *StoppedError or a wrapped transport error.
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	return c, nil
-}
-
-func orDefault(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // call performs one operation and decodes the <op>Response payload into out.
 // GET carries params in the query string, POST in a form body.
 func (c *Client) call(ctx context.Context, op, method string, params url.Values, out any) error {
-	// Every line logged for this call, here and in the retry hooks (which
-	// get the request's context), goes through these masks.
+	// Every line logged for this call, here and in checkRetry (which gets
+	// the request's context), goes through these masks.
 	ctx = MaskCredentials(ctx, c.accessKey, c.secretKey)
+	x := &exchange{op: op}
+	ctx = context.WithValue(ctx, exchangeKey{}, x)
 	params.Set("responseFormatType", "json")
 	encoded := params.Encode()
 	target := c.baseURL + apiPath + op
@@ -168,25 +178,40 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 		"operation": op, "method": method, "parameters": encoded, "access_key": maskKey(c.accessKey),
 	})
 
-	x := &exchange{op: op, pace: c.pace, retryMax: c.retryMax, waitMin: c.waitMin, waitMax: c.waitMax, attemptTimeout: c.http.Timeout}
-	resp, err := x.retryClient(c.http).Do(req)
+	if err := c.prepare(req.Request); err != nil { // retryablehttp prepares the retries
+		return err
+	}
+	resp, err := c.retry.Do(req)
 	if resp != nil {
 		resp.Body.Close()
 	}
-	switch {
-	case err != nil && ctx.Err() != nil: // during an attempt, a backoff or the wait for its turn
-		return x.stopped(ctx.Err())
-	case x.stop != nil: // a retryable failure, and no time left to retry it
-		return x.stopped(x.stop)
-	case x.err != nil:
-		return x.failure()
-	case err != nil: // retryablehttp failed before any attempt was evaluated
-		return fmt.Errorf("ncloud %s: %w", op, err)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			// The context ended during a backoff, where retryablehttp
+			// returns ctx.Err() alone.
+			return x.stopped(ctx.Err())
+		}
+		return err
 	}
 	if err := json.Unmarshal(x.payload, out); err != nil {
 		return &Error{Operation: op, StatusCode: x.status, RequestID: x.requestID, Attempts: x.attempts,
 			Message: "unexpected response payload: " + err.Error()}
 	}
+	return nil
+}
+
+// prepare readies an attempt (retryablehttp's PrepareRetry, and call for
+// the first one): it waits for the request's turn, then signs it. Signing
+// after the wait keeps the timestamp fresh.
+func (c *Client) prepare(req *http.Request) error {
+	ctx := req.Context()
+	x := exchangeOf(ctx)
+	if err := c.pace.wait(ctx); err != nil {
+		// The context ended, or its deadline comes before the turn.
+		return x.stopped(cmp.Or(ctx.Err(), context.DeadlineExceeded))
+	}
+	sign(req, c.accessKey, c.secretKey, c.now())
+	x.started = time.Now()
 	return nil
 }
 
@@ -196,7 +221,7 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 func readResponse(op string, resp *http.Response) (json.RawMessage, string, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	resp.Body.Close()
-	resp.Body = http.NoBody // retryablehttp drains it before a retry
+	resp.Body = http.NoBody // retryablehttp drains it before a retry, call closes it
 	traceID := resp.Header.Get("x-ncp-trace-id")
 	if err != nil {
 		return nil, traceID, fmt.Errorf("reading response body: %w", err)

@@ -55,6 +55,9 @@ func TestNewValidates(t *testing.T) {
 		{AccessKey: "a", SecretKey: "s", BaseURL: "ncloud.apigw.ntruss.com"},
 		{AccessKey: "a", SecretKey: "s", BaseURL: "ftp://x"},
 		{AccessKey: "a", SecretKey: "s", BaseURL: "https://x", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond},
+		{AccessKey: "a", SecretKey: "s", BaseURL: "https://x", RetryWaitMin: -time.Second},
+		{AccessKey: "a", SecretKey: "s", BaseURL: "https://x", RetryWaitMax: -time.Second},
+		{AccessKey: "a", SecretKey: "s", BaseURL: "https://x", RequestTimeout: -time.Second},
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted an invalid config", cfg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -62,6 +63,59 @@ func TestAgainstEmulator(t *testing.T) {
 	}
 	if n := s.Calls("setMemberServerImageSharingPermission"); n != 3 {
 		t.Errorf("%d attempts, want 3", n)
+	}
+}
+
+// TestGetServerImagesAgainstEmulator reads XEN and KVM images through
+// getServerImageList: absent numbers are left out, and 150 numbers take two
+// calls.
+func TestGetServerImagesAgainstEmulator(t *testing.T) {
+	s, c := emulatorAndClient(t, 0)
+	ctx := context.Background()
+	s.PutImage(emulator.Image{No: "10003", Name: "fresh", Status: "INIT"})
+	s.PutImage(emulator.Image{No: "10004", Name: "elsewhere", Region: "JPN"})
+	ids := []string{"a@example.com", "b@example.com"}
+	if _, err := c.SetMemberServerImageSharingPermission(ctx, "KR", "10001", ids); err != nil {
+		t.Fatal(err)
+	}
+
+	imgs, err := c.GetServerImages(ctx, "KR", []string{"10001", "10002", "10003", "10004", "99999", "10002"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byNo := map[string]ncloud.ServerImage{}
+	for _, img := range imgs {
+		byNo[img.No] = img
+	}
+	if len(imgs) != 3 || len(byNo) != 3 {
+		t.Fatalf("got %+v; want images 10001, 10002 and 10003 once each", imgs)
+	}
+	xen, kvm, fresh := byNo["10001"], byNo["10002"], byNo["10003"]
+	if xen.Name != "xen" || xen.Hypervisor.Code != ncloud.HypervisorXEN || xen.Type.Code != ncloud.ServerImageTypeSelf ||
+		xen.Status.Code != ncloud.StatusCreated || xen.ShareStatus.Code != ncloud.ShareStatusShare || !sameSet(xen.SharedLoginIDs, ids) {
+		t.Errorf("XEN image: %+v", xen)
+	}
+	if kvm.Hypervisor.Code != ncloud.HypervisorKVM || kvm.ShareStatus.Code != ncloud.ShareStatusNull ||
+		kvm.SharedLoginIDs == nil || len(kvm.SharedLoginIDs) != 0 {
+		t.Errorf("KVM image: %+v", kvm)
+	}
+	if fresh.Status.Code != ncloud.StatusInit {
+		t.Errorf("INIT image: %+v", fresh)
+	}
+
+	var nos []string
+	for i := range 150 {
+		no := strconv.Itoa(20000 + i)
+		s.PutImage(emulator.Image{No: no, Name: "image-" + no, Hypervisor: "KVM"})
+		nos = append(nos, no)
+	}
+	s.ResetCalls()
+	imgs, err = c.GetServerImages(ctx, "", nos)
+	if err != nil || len(imgs) != 150 {
+		t.Fatalf("got %d images, %v; want 150", len(imgs), err)
+	}
+	if n := s.Calls("getServerImageList"); n != 2 {
+		t.Errorf("%d calls for 150 numbers, want 2", n)
 	}
 }
 

@@ -1,11 +1,13 @@
 package ncloud
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -185,4 +187,47 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // down helps.
 func (e *Error) throttled() bool {
 	return e.StatusCode == http.StatusTooManyRequests && e.Gateway && (e.Code == "410" || e.Code == "420")
+}
+
+// LastFailure records the last failed attempt of the calls made with a
+// context from WithLastFailure: a caller that stops waiting for a call it
+// does not own (one shared by several lookups) can still say what NCP
+// answered. It is safe for concurrent use.
+type LastFailure struct {
+	mu  sync.Mutex
+	op  string
+	err error
+}
+
+// Err returns the last failure recorded, or nil.
+func (l *LastFailure) Err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// Stopped is the error of a caller that stopped waiting because its
+// context ended (cause is its ctx.Err()): a *StoppedError carrying the last
+// failure recorded, or cause itself when none was.
+func (l *LastFailure) Stopped(cause error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		return cause
+	}
+	return &StoppedError{Operation: l.op, Err: cause, Last: l.err}
+}
+
+func (l *LastFailure) set(op string, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.op, l.err = op, err
+}
+
+type lastFailureKey struct{}
+
+// WithLastFailure returns a context whose calls record their failed
+// attempts in l.
+func WithLastFailure(ctx context.Context, l *LastFailure) context.Context {
+	return context.WithValue(ctx, lastFailureKey{}, l)
 }

@@ -199,6 +199,14 @@ var clientOperations = map[string]func(context.Context, *Client) ([][]string, er
 		}
 		return [][]string{img.SharedLoginIDs}, nil
 	},
+	"getServerImageList": func(ctx context.Context, c *Client) ([][]string, error) {
+		imgs, err := c.GetServerImages(ctx, "KR", []string{"1"})
+		var ids [][]string
+		for _, img := range imgs {
+			ids = append(ids, img.SharedLoginIDs)
+		}
+		return ids, err
+	},
 	"getServerImageDetail": func(ctx context.Context, c *Client) ([][]string, error) {
 		img, err := c.GetServerImage(ctx, "KR", "1")
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -14,9 +15,6 @@ const (
 	// URL far below the 8 KiB that proxies commonly accept.
 	noListChunk = 100
 	pageSize    = 1000 // the API's maximum
-
-	// codeServerImageNotFound is the vserver returnCode for an unknown server image.
-	codeServerImageNotFound = "1104037"
 )
 
 // CommonCode is NCP's {code, codeName} pair.
@@ -27,9 +25,9 @@ type MemberServerImage struct {
 	InstanceNo  string
 	Name        string
 	Description string
-	Status      CommonCode // INIT, CREAT, CREFL
+	Status      CommonCode // StatusInit, StatusCreated, StatusFailed
 	Operation   CommonCode
-	ShareStatus CommonCode // SHARE while shared, NULL (or another code) otherwise
+	ShareStatus CommonCode // ShareStatusShare while shared, ShareStatusNull (or another code) otherwise
 	// SharedLoginIDs is never nil: empty when shared with nobody.
 	SharedLoginIDs []string
 	CreateDate     string
@@ -39,10 +37,10 @@ type MemberServerImage struct {
 type ServerImage struct {
 	No          string
 	Name        string
-	Type        CommonCode // SELF or NCP
-	Hypervisor  CommonCode // XEN, KVM or RHV
-	Status      CommonCode
-	ShareStatus CommonCode
+	Type        CommonCode // ServerImageTypeSelf or ServerImageTypeNCP
+	Hypervisor  CommonCode // HypervisorXEN, HypervisorKVM (or RHV, in gov)
+	Status      CommonCode // StatusInit, StatusCreated, StatusFailed
+	ShareStatus CommonCode // as MemberServerImage.ShareStatus
 	// SharedLoginIDs is never nil: empty when shared with nobody.
 	SharedLoginIDs []string
 }
@@ -64,6 +62,14 @@ type memberServerImageList struct {
 	Images    []memberServerImageJSON `json:"memberServerImageInstanceList"`
 }
 
+func (l memberServerImageList) page() ([]MemberServerImage, flexString) {
+	images := make([]MemberServerImage, len(l.Images))
+	for i, m := range l.Images {
+		images[i] = m.image()
+	}
+	return images, l.TotalRows
+}
+
 func (m memberServerImageJSON) image() MemberServerImage {
 	return MemberServerImage{
 		InstanceNo: string(m.InstanceNo), Name: m.Name, Description: m.Description,
@@ -82,37 +88,70 @@ type serverImageJSON struct {
 	SharedLoginIDs []string   `json:"sharedLoginIdList"`
 }
 
+func (s serverImageJSON) image() ServerImage {
+	return ServerImage{
+		No: string(s.No), Name: s.Name, Type: s.Type, Hypervisor: s.Hypervisor,
+		Status: s.Status, ShareStatus: s.ShareStatus, SharedLoginIDs: nonNil(s.SharedLoginIDs),
+	}
+}
+
+// serverImageList is the payload of the server image operations.
+type serverImageList struct {
+	TotalRows flexString        `json:"totalRows"`
+	Images    []serverImageJSON `json:"serverImageList"`
+}
+
+func (l serverImageList) page() ([]ServerImage, flexString) {
+	images := make([]ServerImage, len(l.Images))
+	for i, s := range l.Images {
+		images[i] = s.image()
+	}
+	return images, l.TotalRows
+}
+
 // GetMemberServerImages reads the member server images among nos, in as few
 // list calls as the API allows. Images that do not exist are absent from the
 // result.
 func (c *Client) GetMemberServerImages(ctx context.Context, region string, nos []string) ([]MemberServerImage, error) {
-	nos = unique(nos)
-	var images []MemberServerImage
-	for len(nos) > 0 {
-		chunk := nos[:min(noListChunk, len(nos))]
-		nos = nos[len(chunk):]
+	return listByNumbers[MemberServerImage, memberServerImageList](ctx, c,
+		"getMemberServerImageInstanceList", "memberServerImageInstanceNoList", region, nos)
+}
+
+// GetServerImages reads the images among nos from the server image API
+// (getServerImageList), which covers KVM and XEN images, in as few list calls
+// as the API allows. Images that do not exist are absent from the result.
+func (c *Client) GetServerImages(ctx context.Context, region string, nos []string) ([]ServerImage, error) {
+	return listByNumbers[ServerImage, serverImageList](ctx, c,
+		"getServerImageList", "serverImageNoList", region, nos)
+}
+
+// listByNumbers reads the images among nos with the list operation op,
+// which takes them as noList.1, noList.2, ...: in chunks of noListChunk
+// numbers, each read page by page on totalRows.
+func listByNumbers[T any, L interface{ page() ([]T, flexString) }](ctx context.Context, c *Client, op, noList, region string, nos []string) ([]T, error) {
+	var images []T
+	for chunk := range slices.Chunk(unique(nos), noListChunk) {
 		read := 0
 		for page := 1; ; page++ {
 			params := regionParams(region)
-			addList(params, "memberServerImageInstanceNoList", chunk)
+			addList(params, noList, chunk)
 			params.Set("pageNo", strconv.Itoa(page))
 			params.Set("pageSize", strconv.Itoa(pageSize))
-			var out memberServerImageList
-			if err := c.call(ctx, "getMemberServerImageInstanceList", http.MethodGet, params, &out); err != nil {
+			var out L
+			if err := c.call(ctx, op, http.MethodGet, params, &out); err != nil {
 				return nil, err
 			}
-			for _, m := range out.Images {
-				images = append(images, m.image())
-			}
-			read += len(out.Images)
+			rows, totalRows := out.page()
+			images = append(images, rows...)
+			read += len(rows)
 			// Page on totalRows, not on pageSize: the API may serve smaller
 			// pages than asked. A chunk cannot match more images than it
 			// has numbers, which also bounds a misbehaving server.
-			total, err := strconv.Atoi(string(out.TotalRows))
+			total, err := strconv.Atoi(string(totalRows))
 			if err != nil {
 				total = read // no usable totalRows: take the page as all there is
 			}
-			if len(out.Images) == 0 || read >= total || read >= len(chunk) {
+			if len(rows) == 0 || read >= total || read >= len(chunk) {
 				break
 			}
 		}
@@ -139,16 +178,15 @@ func (c *Client) SetMemberServerImageSharingPermission(ctx context.Context, regi
 }
 
 // GetServerImage reads one image of the server image API; an error wrapping
-// ErrNotFound when the API returns none or answers returnCode 1104037.
+// ErrNotFound when the API returns none or answers
+// ReturnCodeServerImageNotFound.
 func (c *Client) GetServerImage(ctx context.Context, region, no string) (*ServerImage, error) {
 	params := regionParams(region)
 	params.Set("serverImageNo", no)
-	var out struct {
-		Images []serverImageJSON `json:"serverImageList"`
-	}
+	var out serverImageList
 	err := c.call(ctx, "getServerImageDetail", http.MethodGet, params, &out)
 	var apiErr *Error
-	if errors.As(err, &apiErr) && !apiErr.Gateway && apiErr.Code == codeServerImageNotFound {
+	if errors.As(err, &apiErr) && !apiErr.Gateway && apiErr.Code == ReturnCodeServerImageNotFound {
 		return nil, fmt.Errorf("ncloud: server image %s: %w: %w", no, ErrNotFound, err)
 	}
 	if err != nil {
@@ -157,11 +195,8 @@ func (c *Client) GetServerImage(ctx context.Context, region, no string) (*Server
 	if len(out.Images) == 0 {
 		return nil, fmt.Errorf("ncloud: server image %s: %w", no, ErrNotFound)
 	}
-	s := out.Images[0]
-	return &ServerImage{
-		No: string(s.No), Name: s.Name, Type: s.Type, Hypervisor: s.Hypervisor,
-		Status: s.Status, ShareStatus: s.ShareStatus, SharedLoginIDs: nonNil(s.SharedLoginIDs),
-	}, nil
+	img := out.Images[0].image()
+	return &img, nil
 }
 
 // regionParams starts a parameter set; an empty region sends no regionCode,

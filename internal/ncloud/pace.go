@@ -2,89 +2,73 @@ package ncloud
 
 import (
 	"context"
-	"net/http"
 	"sync"
-	"time"
+
+	"golang.org/x/time/rate"
 )
 
+// The pace that throttling imposes, in requests per second.
 const (
-	paceStart = 50 * time.Millisecond // the spacing after a first throttle
-	paceMax   = 2 * time.Second
+	slowStart = rate.Limit(20)   // after a first throttle: one start every 50 ms
+	slowest   = rate.Limit(0.5)  // throttling never slows below one start every 2 s
+	recovered = rate.Limit(1000) // a slowdown is over once the pace is back above this
 )
 
-// pacer spaces the starts of a client's requests. A provider's parallel
-// operations share one client, and the gateway throttles them together: when
-// one request is throttled, the pacer slows them all (the spacing doubles),
-// and each success shortens it a little, so the client settles just under
-// the gateway's rate instead of retrying in bursts. A configured rate is a
-// floor the spacing never goes below.
+// pacer spaces the starts of a client's requests with a rate.Limiter of
+// burst 1. Its limit is Config.MaxRequestsPerSecond (rate.Inf without one).
+// A provider's parallel operations share one client, and the gateway
+// throttles them together: when one request is throttled the limit halves,
+// down to slowest, so that they all slow down, and each success raises it by
+// 1/15, back to the configured cap, so that the client settles just under the
+// gateway's rate instead of retrying in bursts.
 type pacer struct {
-	mu       sync.Mutex
-	floor    time.Duration // 1s / Config.MaxRequestsPerSecond; 0 = none
-	interval time.Duration // current spacing, never below floor
-	next     time.Time     // earliest start of the next request
+	mu  sync.Mutex // orders the changes of the limit, each read-modify-write
+	cap rate.Limit
+	lim *rate.Limiter
 }
 
 func newPacer(perSecond float64) *pacer {
-	p := &pacer{}
+	p := &pacer{cap: rate.Inf}
 	if perSecond > 0 {
-		p.floor = time.Duration(float64(time.Second) / perSecond)
-		p.interval = p.floor
+		p.cap = rate.Limit(perSecond)
 	}
+	p.lim = rate.NewLimiter(p.cap, 1)
 	return p
 }
 
-// wait blocks until the request's turn, or until ctx ends.
+// wait blocks until the request's turn. It fails at once, without waiting,
+// when ctx's deadline comes before that turn, and when ctx ends meanwhile.
 func (p *pacer) wait(ctx context.Context) error {
 	p.mu.Lock()
-	start := time.Now()
-	if p.next.After(start) {
-		start = p.next
-	}
-	p.next = start.Add(p.interval)
+	lim := p.lim
 	p.mu.Unlock()
-
-	d := time.Until(start)
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return lim.Wait(ctx)
 }
 
 // throttled slows every later request.
 func (p *pacer) throttled() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.interval = min(max(2*p.interval, paceStart), paceMax)
+	limit := min(p.cap, max(min(p.lim.Limit()/2, slowStart), slowest))
+	if p.lim.Limit() == rate.Inf {
+		// A new limiter rather than SetLimit: a Limiter changed from Inf
+		// within one tick of the clock computes its tokens as 0 × Inf.
+		p.lim = rate.NewLimiter(limit, 1)
+		return
+	}
+	p.lim.SetLimit(limit)
 }
 
-// succeeded lets the pace recover: 1/16 of the spacing per success.
+// succeeded lets the pace recover.
 func (p *pacer) succeeded() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.interval -= p.interval / 16
-	if p.interval < p.floor || p.interval < time.Millisecond {
-		p.interval = p.floor
+	if p.lim.Limit() == p.cap {
+		return
 	}
-}
-
-// pacedTransport waits for the pacer before each attempt, ahead of the
-// signer, so that the signature's timestamp is taken after the wait.
-type pacedTransport struct {
-	pace *pacer
-	next http.RoundTripper
-}
-
-func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.pace.wait(req.Context()); err != nil {
-		return nil, err
+	limit := p.lim.Limit() * 16 / 15
+	if limit >= p.cap || limit > recovered {
+		limit = p.cap
 	}
-	return t.next.RoundTrip(req)
+	p.lim.SetLimit(limit)
 }

@@ -4,29 +4,51 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
+// spacing is the time between request starts that the pacer allows now.
+func (p *pacer) spacing() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lim.Limit() == rate.Inf {
+		return 0
+	}
+	return time.Duration(float64(time.Second) / float64(p.lim.Limit()))
+}
+
 func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
+	const paceStart, paceMax = 50 * time.Millisecond, 2 * time.Second // 1/slowStart, 1/slowest
 	p := newPacer(0)
-	if p.interval != 0 {
-		t.Fatalf("a new pacer without a rate spaces requests by %s, want 0", p.interval)
+	if d := p.spacing(); d != 0 {
+		t.Fatalf("a new pacer without a rate spaces requests by %s, want 0", d)
 	}
 	p.throttled()
 	p.throttled()
-	if p.interval != 2*paceStart {
-		t.Fatalf("after two throttles the spacing is %s, want %s", p.interval, 2*paceStart)
+	if d := p.spacing(); d != 2*paceStart {
+		t.Fatalf("after two throttles the spacing is %s, want %s", d, 2*paceStart)
 	}
 	for range 200 {
 		p.succeeded()
 	}
-	if p.interval != 0 {
-		t.Fatalf("after many successes the spacing is %s, want 0", p.interval)
+	if d := p.spacing(); d != 0 {
+		t.Fatalf("after many successes the spacing is %s, want 0", d)
 	}
 	for range 20 {
 		p.throttled()
 	}
-	if p.interval != paceMax {
-		t.Fatalf("the spacing grew to %s, want at most %s", p.interval, paceMax)
+	if d := p.spacing(); d != paceMax {
+		t.Fatalf("the spacing grew to %s, want at most %s", d, paceMax)
+	}
+}
+
+// Throttling never speeds up a configured rate slower than its slowest pace.
+func TestPacerThrottleKeepsASlowerCap(t *testing.T) {
+	p := newPacer(0.1) // one start every 10 s
+	p.throttled()
+	if d := p.spacing(); d != 10*time.Second {
+		t.Fatalf("after a throttle the spacing is %s, want the configured 10s", d)
 	}
 }
 
@@ -59,5 +81,10 @@ func TestPacerWaitHonoursCancel(t *testing.T) {
 	}
 	if time.Since(start) > time.Second {
 		t.Fatal("wait did not return promptly on cancel")
+	}
+	ctx, cancel = context.WithCancel(context.Background()) // no deadline: waits until cancelled
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if err := p.wait(ctx); err != context.Canceled {
+		t.Fatalf("wait returned %v after its context was cancelled, want context.Canceled", err)
 	}
 }

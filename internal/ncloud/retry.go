@@ -11,125 +11,128 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// exchange is one API call across its HTTP attempts. retryablehttp runs its
-// hooks one after another on the caller's goroutine, so it needs no lock.
+// exchange is the record of one call across its attempts, reached through
+// the request's context. retryablehttp runs its hooks one after another on
+// the caller's goroutine, so it needs no lock.
 type exchange struct {
-	op               string
-	pace             *pacer
-	retryMax         int
-	waitMin, waitMax time.Duration
-	attemptTimeout   time.Duration // the http.Client's limit per attempt, for messages
-
+	op        string
 	attempts  int
-	started   time.Time     // start of the current attempt
-	wait      time.Duration // backoff chosen by checkRetry, handed to retryablehttp
-	status    int           // HTTP status of the last response; 0 when there was none
+	started   time.Time // start of the current attempt, after its wait for a turn
+	status    int       // HTTP status of the last response; 0 when there was none
 	payload   json.RawMessage
 	requestID string
-	err       error // the last attempt's failure: *Error or a transport error
 	last      error // the last failure that was not the caller's context ending
-	stop      error // set when a retryable failure was not retried because of the caller's context
 }
 
-// retryClient builds a retryablehttp client for one call over hc: its hooks
-// close over the exchange, and checkRetry receives the request's context, so
-// every log line goes through tflog with the caller's context.
-func (x *exchange) retryClient(hc *http.Client) *retryablehttp.Client {
-	return &retryablehttp.Client{
-		HTTPClient: hc,
-		RetryMax:   x.retryMax, // checkRetry enforces it too, to log only real retries
-		RequestLogHook: func(retryablehttp.Logger, *http.Request, int) {
-			x.attempts++
-			x.started = time.Now()
-		},
-		CheckRetry: x.checkRetry,
-		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration {
-			return x.wait
-		},
-		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
-			if resp != nil {
-				resp.Body.Close()
-			}
-			return nil, err
-		},
+type exchangeKey struct{}
+
+// exchangeOf returns the record of the call that made the request with ctx.
+func exchangeOf(ctx context.Context) *exchange {
+	x, ok := ctx.Value(exchangeKey{}).(*exchange)
+	if !ok {
+		panic("ncloud: a request not made by Client.call")
 	}
+	return x
 }
 
-// checkRetry evaluates each attempt: it reads the response, logs the
-// attempt and decides whether to retry and after how long.
+// checkRetry is the retry policy (retryablehttp's CheckRetry), called once
+// per attempt with the call's context. It reads the attempt's answer (the
+// decision needs the error code in the body), slows the pacer on
+// throttling, logs the attempt, and decides. When the call is over, it
+// returns the call's error for retryablehttp to hand back: an *Error, a
+// *StoppedError or a transport error; the payload of a success stays in the
+// exchange.
 //
 // Retrying setMemberServerImageSharingPermission is safe: it replaces the
 // whole shared set, so applying it twice gives the same result.
-func (x *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	x.status, x.payload, x.requestID, x.err = 0, nil, "", x.transportError(ctx, err)
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	x := exchangeOf(ctx)
+	x.attempts++
+	x.status, x.payload, x.requestID = 0, nil, ""
+	failure := c.transportError(ctx, err)
 	if err == nil {
 		x.status = resp.StatusCode
-		x.payload, x.requestID, x.err = readResponse(x.op, resp)
+		x.payload, x.requestID, failure = readResponse(x.op, resp)
 	}
 	var apiErr *Error
-	if errors.As(x.err, &apiErr) {
+	isAPIErr := errors.As(failure, &apiErr)
+	switch {
+	case failure == nil:
+		c.pace.succeeded()
+	case isAPIErr:
 		apiErr.Attempts = x.attempts
 		if apiErr.throttled() {
-			x.pace.throttled()
+			c.pace.throttled()
 		}
-	} else if x.err == nil {
-		x.pace.succeeded()
 	}
 	// An attempt that failed only because the caller's context ended says
 	// nothing about NCP: the failure before it is what NCP answered last.
-	if x.err != nil && (ctx.Err() == nil || !errors.Is(x.err, ctx.Err())) {
-		x.last = x.err
-		if r, ok := ctx.Value(lastFailureKey{}).(*LastFailure); ok {
-			r.set(x.op, x.err)
+	if failure != nil && (ctx.Err() == nil || !errors.Is(failure, ctx.Err())) {
+		x.last = failure
+		if l, ok := ctx.Value(lastFailureKey{}).(*LastFailure); ok {
+			l.set(x.op, failure)
 		}
 	}
 	fields := map[string]any{
 		"operation": x.op, "attempt": x.attempts, "http_status": x.status,
 		"duration_ms": time.Since(x.started).Milliseconds(), "request_id": x.requestID,
 	}
-	if x.err != nil {
-		fields["error"] = reason(x.err)
+	if failure != nil {
+		fields["error"] = reason(failure)
 	}
 	tflog.Debug(ctx, "ncloud API attempt", fields)
 
-	// The attempt's failure, if any, is kept in x.err for call to report:
-	// retryablehttp's own error would lose the decoded *Error.
-	if x.err == nil || !retryable(x.err) {
-		return false, nil //nolint:nilerr // the failure is in x.err
-	}
-	if ctx.Err() != nil {
-		x.stop = ctx.Err()
-		return false, nil //nolint:nilerr // call reports the context's end, with x.last
-	}
-	if x.attempts > x.retryMax {
+	switch {
+	case failure == nil:
 		return false, nil
+	case ctx.Err() != nil && (!isAPIErr || apiErr.Retryable()):
+		return false, x.stopped(ctx.Err())
+	case !retryable(failure) || x.attempts > c.retry.RetryMax:
+		return false, x.failed(failure)
 	}
-	x.wait = backoff(x.waitMin, x.waitMax, x.attempts, resp)
-	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < x.wait {
+	// retryablehttp draws the wait (backoff); a retry is not worth starting
+	// when even the shortest wait it can draw outlasts the deadline.
+	shortest, longest := backoffRange(c.retry.RetryWaitMin, c.retry.RetryWaitMax, x.attempts-1, resp)
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < shortest {
 		tflog.Debug(ctx, "ncloud API not retrying: the backoff would outlast the context deadline",
-			map[string]any{"operation": x.op, "attempt": x.attempts, "wait": x.wait.String()})
-		x.stop = context.DeadlineExceeded
-		return false, nil
+			map[string]any{"operation": x.op, "attempt": x.attempts, "wait": seconds(shortest)})
+		return false, x.stopped(context.DeadlineExceeded)
+	}
+	wait := seconds(shortest)
+	if longest > shortest {
+		wait += " to " + seconds(longest)
 	}
 	tflog.Warn(ctx, "ncloud API retrying", map[string]any{
-		"operation": x.op, "attempt": x.attempts, "reason": reason(x.err), "wait": x.wait.String(),
+		"operation": x.op, "attempt": x.attempts, "reason": reason(failure), "wait": wait,
 	})
 	return true, nil
+}
+
+// failed is the error of a call whose last attempt failed.
+func (x *exchange) failed(err error) error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	return fmt.Errorf("ncloud %s: failed after %d attempt(s): %w", x.op, x.attempts, err)
+}
+
+// stopped is the error of a call that the caller's context ended.
+func (x *exchange) stopped(cause error) error {
+	return &StoppedError{Operation: x.op, Err: cause, Last: x.last, Attempts: x.attempts}
 }
 
 // transportError prepares an attempt's transport error for logs and
 // diagnostics: without the query string, and with a timeout of the client's
 // own (per attempt, or dialling) told apart from the caller's context, so
 // that context.DeadlineExceeded means only the caller's deadline.
-func (x *exchange) transportError(ctx context.Context, err error) error {
+func (c *Client) transportError(ctx context.Context, err error) error {
 	err = redact(err)
 	if err == nil || ctx.Err() != nil {
 		return err
@@ -139,7 +142,7 @@ func (x *exchange) transportError(ctx context.Context, err error) error {
 	if !timedOut {
 		return err
 	}
-	limit := fmt.Errorf("%w (%s)", ErrAttemptTimeout, seconds(x.attemptTimeout))
+	limit := fmt.Errorf("%w (%s)", ErrAttemptTimeout, seconds(c.retry.HTTPClient.Timeout))
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
 		return &url.Error{Op: urlErr.Op, URL: urlErr.URL, Err: limit}
@@ -150,63 +153,6 @@ func (x *exchange) transportError(ctx context.Context, err error) error {
 // seconds formats a duration in seconds, as users write timeouts: 60s, 0.2s.
 func seconds(d time.Duration) string {
 	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + "s"
-}
-
-// stopped is the error of a call that the caller's context ended.
-func (x *exchange) stopped(cause error) error {
-	return &StoppedError{Operation: x.op, Err: cause, Last: x.last, Attempts: x.attempts}
-}
-
-// LastFailure records the last failed attempt of the calls made with a
-// context from WithLastFailure: a caller that stops waiting for a call it
-// does not own (one shared by several lookups) can still say what NCP
-// answered. It is safe for concurrent use.
-type LastFailure struct {
-	mu  sync.Mutex
-	op  string
-	err error
-}
-
-// Err returns the last failure recorded, or nil.
-func (l *LastFailure) Err() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.err
-}
-
-// Stopped is the error of a caller that stopped waiting because its
-// context ended (cause is its ctx.Err()): a *StoppedError carrying the last
-// failure recorded, or cause itself when none was.
-func (l *LastFailure) Stopped(cause error) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.err == nil {
-		return cause
-	}
-	return &StoppedError{Operation: l.op, Err: cause, Last: l.err}
-}
-
-func (l *LastFailure) set(op string, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.op, l.err = op, err
-}
-
-type lastFailureKey struct{}
-
-// WithLastFailure returns a context whose calls record their failed
-// attempts in l.
-func WithLastFailure(ctx context.Context, l *LastFailure) context.Context {
-	return context.WithValue(ctx, lastFailureKey{}, l)
-}
-
-// failure is the error a call returns when its last attempt failed.
-func (x *exchange) failure() error {
-	var apiErr *Error
-	if errors.As(x.err, &apiErr) {
-		return apiErr
-	}
-	return fmt.Errorf("ncloud %s: failed after %d attempt(s): %w", x.op, x.attempts, x.err)
 }
 
 // retryable reports whether a failed attempt is worth repeating.
@@ -241,23 +187,32 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// backoff is exponential with equal jitter, capped at max: half of each step
-// is fixed so that a retry is never early, half random so that parallel
-// Terraform operations throttled together do not retry in lockstep. A
-// Retry-After header wins, still capped at max. attempt counts from 1.
-func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+// backoff is retryablehttp's Backoff: a wait drawn from backoffRange.
+// attemptNum counts the retries before this one, from 0.
+func backoff(waitMin, waitMax time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	lo, hi := backoffRange(waitMin, waitMax, attemptNum, resp)
+	return lo + rand.N(hi-lo+1)
+}
+
+// backoffRange is exponential with equal jitter, capped at waitMax: each
+// step doubles from waitMin, and the wait is drawn from its second half, so
+// that a retry is never early and parallel Terraform operations throttled
+// together do not retry in lockstep. A Retry-After header wins, still
+// capped at waitMax.
+func backoffRange(waitMin, waitMax time.Duration, attemptNum int, resp *http.Response) (lo, hi time.Duration) {
 	if resp != nil {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
-			return min(d, waitMax)
+			d = min(d, waitMax)
+			return d, d
 		}
 	}
 	step := waitMax
-	if attempt <= 31 {
-		if s := waitMin << (attempt - 1); s > 0 && s < waitMax {
+	if attemptNum < 31 {
+		if s := waitMin << attemptNum; s > 0 && s < waitMax {
 			step = s
 		}
 	}
-	return step/2 + rand.N(step/2+1)
+	return step / 2, step
 }
 
 // retryAfter parses a Retry-After value: delay seconds or an HTTP date.

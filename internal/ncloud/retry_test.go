@@ -156,10 +156,10 @@ func TestCancelDuringBackoff(t *testing.T) {
 
 func TestBackoff(t *testing.T) {
 	waitMin, waitMax := 100*time.Millisecond, time.Second
-	for attempt := 1; attempt <= 40; attempt++ {
+	for attempt := 1; attempt <= 40; attempt++ { // retryablehttp counts retries from 0
 		step := min(waitMin<<min(attempt-1, 20), waitMax)
 		for range 20 {
-			if d := backoff(waitMin, waitMax, attempt, nil); d < step/2 || d > step {
+			if d := backoff(waitMin, waitMax, attempt-1, nil); d < step/2 || d > step {
 				t.Fatalf("attempt %d: wait %s outside [%s, %s]", attempt, d, step/2, step)
 			}
 		}
@@ -169,7 +169,7 @@ func TestBackoff(t *testing.T) {
 		time.Now().Add(time.Hour).UTC().Format(http.TimeFormat): waitMax,
 	} {
 		resp := &http.Response{Header: http.Header{"Retry-After": {v}}}
-		if got := backoff(waitMin, waitMax, 1, resp); got != want {
+		if got := backoff(waitMin, waitMax, 0, resp); got != want {
 			t.Errorf("Retry-After %q: wait %s, want %s", v, got, want)
 		}
 	}
@@ -339,4 +339,41 @@ func TestLastFailureRecordsForAnotherWaiter(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// TestTurnAfterDeadline: a call whose turn under the configured rate comes
+// after its deadline stops at once, without sending anything.
+func TestTurnAfterDeadline(t *testing.T) {
+	srv, hits := flakyServer(t, 0, nil)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRequestsPerSecond = 0.1 }) // one start every 10 s
+	if _, err := c.GetMemberServerImages(context.Background(), "", []string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetMemberServerImages(ctx, "", []string{"1"})
+	var stopped *StoppedError
+	if !errors.As(err, &stopped) || !errors.Is(err, context.DeadlineExceeded) || hits.Load() != 1 {
+		t.Errorf("got %v after %d requests; want a *StoppedError for the deadline, and no second request", err, hits.Load())
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("returned after %s: waited for a turn after the deadline", d)
+	}
+}
+
+// TestThrottleSlowsAllRequests: a throttled attempt slows the client's
+// later requests, whichever call makes them.
+func TestThrottleSlowsAllRequests(t *testing.T) {
+	srv, _ := flakyServer(t, 1, status(429, gatewayErr("410")))
+	c := newTestClient(t, srv.URL, nil)
+	if d := c.pace.spacing(); d != 0 {
+		t.Fatalf("spacing %s before any throttle, want 0", d)
+	}
+	if _, err := c.GetMemberServerImages(context.Background(), "", []string{"1"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := c.pace.spacing(); d == 0 {
+		t.Error("the client did not slow down after a throttle")
+	}
 }

@@ -28,25 +28,19 @@ func signature(secretKey, method, uri, timestamp, accessKey string) string {
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
 
-// signer signs every request that reaches the wire. It sits under
-// retryablehttp, so each attempt gets a fresh timestamp: the gateway rejects
-// timestamps older than 5 minutes, which a retry after long backoffs can reach.
-type signer struct {
-	next                 http.RoundTripper
-	accessKey, secretKey string
-	now                  func() time.Time
-}
-
-// RoundTrip signs a clone of req (a RoundTripper must not modify its request).
-func (s *signer) RoundTrip(req *http.Request) (*http.Response, error) {
-	ts := strconv.FormatInt(s.now().UnixMilli(), 10)
-	r := req.Clone(req.Context())
+// sign sets the signature v2 headers of one attempt, with a fresh timestamp:
+// the gateway rejects timestamps more than 5 minutes old, which a retry after
+// long backoffs can reach. It signs a copy of the headers: the previous
+// attempt's request, whose headers req shares after retryablehttp's shallow
+// copy, may still be read by its connection.
+func sign(req *http.Request, accessKey, secretKey string, now time.Time) {
+	ts := strconv.FormatInt(now.UnixMilli(), 10)
+	req.Header = req.Header.Clone()
+	req.Header.Set(headerTimestamp, ts)
+	req.Header.Set(headerAccessKey, accessKey)
 	// RequestURI is exactly what goes on the request line: the path, plus
 	// "?query" only when there is one (a POST form body has none).
-	r.Header.Set(headerTimestamp, ts)
-	r.Header.Set(headerAccessKey, s.accessKey)
-	r.Header.Set(headerSignature, signature(s.secretKey, r.Method, r.URL.RequestURI(), ts, s.accessKey))
-	return s.next.RoundTrip(r)
+	req.Header.Set(headerSignature, signature(secretKey, req.Method, req.URL.RequestURI(), ts, accessKey))
 }
 
 // maskKey shows only enough of an access key to tell keys apart in logs.

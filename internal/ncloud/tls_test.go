@@ -25,19 +25,8 @@ func TestTLSVerificationStaysOn(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 
-	c := newTestClient(t, srv.URL, nil) // no HTTPClient: the default transport
-	next := c.http.Transport
-	for {
-		switch rt := next.(type) {
-		case *pacedTransport:
-			next = rt.next
-			continue
-		case *signer:
-			next = rt.next
-			continue
-		}
-		break
-	}
+	c := newTestClient(t, srv.URL, nil)  // no HTTPClient: the default transport
+	next := c.retry.HTTPClient.Transport // signing and pacing sit above the transport
 	tr, ok := next.(*http.Transport)
 	if !ok {
 		t.Fatalf("default transport is %T, want *http.Transport", next)

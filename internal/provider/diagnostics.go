@@ -60,13 +60,13 @@ func outOfTimeRemedy(err error) string {
 // waitEnded is the diagnostic of a wait, for an image being created, that
 // the context ended: the operation was cancelled, or it ran out of
 // timeouts.create.
-func waitEnded(err error, imageNo, status string) (summary, detail string) {
+func waitEnded(err error, noun, imageNo, status string) (summary, detail string) {
 	if errors.Is(err, context.Canceled) {
-		return fmt.Sprintf("Interrupted while waiting for member server image %s", imageNo),
+		return fmt.Sprintf("Interrupted while waiting for %s %s", noun, imageNo),
 			fmt.Sprintf("The image was still in status %s (being created) when Terraform was interrupted (Ctrl-C) or began stopping. "+
 				"Nothing was shared. Apply again to continue.", status)
 	}
-	return fmt.Sprintf("Timed out waiting for member server image %s", imageNo),
+	return fmt.Sprintf("Timed out waiting for %s %s", noun, imageNo),
 		fmt.Sprintf("The image is still in status %s (being created). Apply again later, or raise timeouts.create.", status)
 }
 

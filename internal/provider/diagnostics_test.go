@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud/imageread"
 )
 
 // unavailable answers every call with a gateway 503 (code 500), which the
@@ -82,11 +83,11 @@ func TestErrorDetailCancelled(t *testing.T) {
 		checkDetail(t, errorDetail(err), []string{"cancelled", "Ctrl-C"}, notATimeout)
 	})
 	t.Run("waiting for a shared lookup", func(t *testing.T) {
-		_, err := newImageReader(unavailable(t, nil)).get(cancelAfter(150*time.Millisecond), "KR", "1")
+		_, err := imageread.MemberImages(unavailable(t, nil)).Get(cancelAfter(150*time.Millisecond), ncloud.ImageKey{Region: "KR", No: "1"})
 		checkDetail(t, errorDetail(err), []string{"cancelled", "Ctrl-C"}, notATimeout)
 	})
 	t.Run("waiting for an image", func(t *testing.T) {
-		summary, detail := waitEnded(context.Canceled, "10003", "INIT")
+		summary, detail := waitEnded(context.Canceled, "member server image", "10003", "INIT")
 		checkDetail(t, summary+"\n"+detail, []string{"Interrupted", "10003", "INIT", "Apply again"}, notATimeout)
 	})
 }
@@ -107,14 +108,14 @@ func TestErrorDetailOutOfTime(t *testing.T) {
 	t.Run("waiting for a shared lookup", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 		defer cancel()
-		_, err := newImageReader(unavailable(t, nil)).get(ctx, "KR", "1")
+		_, err := imageread.MemberImages(unavailable(t, nil)).Get(ctx, ncloud.ImageKey{Region: "KR", No: "1"})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("got %v; want the deadline", err)
 		}
 		checkDetail(t, errorDetail(err), want, unwanted)
 	})
 	t.Run("waiting for an image", func(t *testing.T) {
-		summary, detail := waitEnded(context.DeadlineExceeded, "10003", "INIT")
+		summary, detail := waitEnded(context.DeadlineExceeded, "member server image", "10003", "INIT")
 		checkDetail(t, summary+"\n"+detail, []string{"Timed out", "10003", "INIT", "timeouts.create"}, []string{"Interrupted"})
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/acctest"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
@@ -47,22 +47,18 @@ func TestAccLogging_noSecretsInTraceLog(t *testing.T) {
 	if liveMode() {
 		t.Skip("needs the NCP emulator, whose recorded signatures it looks for: skipped in live mode")
 	}
-	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraform == "" {
-		var err error
-		if terraform, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
-		}
+	terraform, err := acctest.FindTerraform()
+	if err != nil {
+		t.Fatal(err)
 	}
-	binDir := buildProvider(t)
+	binDir := t.TempDir()
+	if _, err := acctest.BuildProvider(t.Context(), binDir); err != nil {
+		t.Fatal(err)
+	}
 	cliConfig := filepath.Join(t.TempDir(), "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/ncloudimage/ncloudimage" = %q
-  }
-  direct {}
-}
-`, binDir))
+	if err := acctest.WriteCLIConfig(cliConfig, binDir); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, credentialsInBlock := range []bool{false, true} {
 		name := "credentials_in_environment"
@@ -78,11 +74,11 @@ func TestAccLogging_noSecretsInTraceLog(t *testing.T) {
 			emu.PutImage(emulator.Image{No: logTestImageNo, Name: "golden-log"})
 			emu.PutImage(emulator.Image{No: logTestImportNo, Name: "shared-by-hand", SharedLoginIDs: logTestLoginIDs[3:]})
 
-			tf := &tfRunner{t: t, bin: terraform, dir: t.TempDir(), logPath: filepath.Join(t.TempDir(), "trace.log")}
-			tf.env = append(cleanEnv(),
-				"TF_CLI_CONFIG_FILE="+cliConfig, "TF_LOG=trace", "TF_LOG_PATH="+tf.logPath,
+			logPath := filepath.Join(t.TempDir(), "trace.log")
+			tf := &tfRunner{t: t, tf: acctest.Terraform{Path: terraform, Dir: t.TempDir(), Env: acctest.Env(cliConfig,
+				"TF_LOG=trace", "TF_LOG_PATH="+logPath,
 				"HOME="+t.TempDir(), // no ~/.ncloud/configure, no ~/.terraformrc
-				"CHECKPOINT_DISABLE=1", "TF_INPUT=0", "TF_IN_AUTOMATION=1")
+			)}}
 			// The source matches the dev_overrides entry, so no init is needed.
 			provider := "terraform {\n  required_providers {\n    ncloudimage = { source = \"ncloudimage/ncloudimage\" }\n  }\n}\n"
 			if credentialsInBlock {
@@ -90,7 +86,7 @@ func TestAccLogging_noSecretsInTraceLog(t *testing.T) {
 					emu.URL(), logTestAccessKey, logTestSecretKey)
 			} else {
 				provider += "provider \"ncloudimage\" {}\n"
-				tf.env = append(tf.env, "NCLOUD_API_GW="+emu.URL(),
+				tf.tf.Env = append(tf.tf.Env, "NCLOUD_API_GW="+emu.URL(),
 					"NCLOUD_ACCESS_KEY="+logTestAccessKey, "NCLOUD_SECRET_KEY="+logTestSecretKey)
 			}
 
@@ -112,7 +108,7 @@ func TestAccLogging_noSecretsInTraceLog(t *testing.T) {
 			tf.run("plan", "-detailed-exitcode")
 			tf.run("destroy", "-auto-approve")
 
-			checkTraceLog(t, tf.logPath, emu.Requests())
+			checkTraceLog(t, logPath, emu.Requests())
 		})
 	}
 }
@@ -297,59 +293,27 @@ func sharingBlock(name, imageNo string, loginIDs []string) string {
 		name, imageNo, strings.Join(quoted, ", "))
 }
 
-// buildProvider builds the provider's main package into a
-// temporary directory, for terraform's dev_overrides, and returns the directory.
-func buildProvider(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-ncloudimage"), "github.com/ncloudimage/terraform-provider-ncloudimage")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return dir
-}
-
-// cleanEnv is this process's environment without the settings that would
-// change what terraform or the provider does or logs.
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "NCLOUD") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
-}
-
-// tfRunner runs terraform commands in one working directory.
+// tfRunner runs terraform commands in one working directory, failing the
+// test on the first that fails.
 type tfRunner struct {
-	t       *testing.T
-	bin     string
-	dir     string
-	logPath string
-	env     []string
+	t  *testing.T
+	tf acctest.Terraform
 }
 
 func (r *tfRunner) config(hcl string) {
 	r.t.Helper()
-	writeFile(r.t, filepath.Join(r.dir, "main.tf"), hcl)
+	writeFile(r.t, filepath.Join(r.tf.Dir, "main.tf"), hcl)
 }
 
 // run runs one terraform command, which must exit 0; the timeout only
 // guards against a hang.
 func (r *tfRunner) run(args ...string) {
 	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(r.t.Context(), time.Minute)
 	defer cancel()
-	// Flags go before positional arguments (import's address and ID).
-	cmd := exec.CommandContext(ctx, r.bin, append([]string{args[0], "-no-color"}, args[1:]...)...)
-	cmd.Dir, cmd.Env = r.dir, r.env
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out.String())
+	if err := r.tf.Run(ctx, &out, args...); err != nil {
+		r.t.Fatalf("%v\n%s", err, out.String())
 	}
 }
 

@@ -25,13 +25,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud/imageread"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ownership"
 )
 
 var _ provider.Provider = (*ncloudimageProvider)(nil)
 
 const (
 	defaultRegion        = "KR"
-	defaultMaxRetries    = 6
 	minMaxRetries        = 0
 	maxMaxRetries        = 20
 	minRequestsPerSecond = 0.1
@@ -62,11 +63,11 @@ type providerModel struct {
 // providerData is what resources receive from Configure: one per
 // provider process, that is, per Terraform plan or apply.
 type providerData struct {
-	client *ncloud.Client
-	images *imageReader
-	region string
-	writes writeLocks
-	claims planClaims
+	client       *ncloud.Client
+	memberImages *imageread.Reader[ncloud.MemberServerImage]
+	region       string
+	writes       ownership.Writes
+	claims       ownership.Claims
 }
 
 func (p *ncloudimageProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -104,7 +105,7 @@ func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: fmt.Sprintf("How many times an API call is retried, with exponential backoff, after throttling (HTTP 429 with "+
 					"code 410 or 420), an API Gateway error (HTTP 500, 503 or 504 with gateway code 900, 500 or 510), "+
 					"no answer within 60 seconds, or a lost connection. An API error (`returnCode`) is never retried. "+
-					"From %d to %d; default %d; `0` disables retries.", minMaxRetries, maxMaxRetries, defaultMaxRetries),
+					"From %d to %d; default %d; `0` disables retries.", minMaxRetries, maxMaxRetries, ncloud.DefaultRetryMax),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(minMaxRetries, maxMaxRetries)},
 			},
@@ -206,7 +207,7 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 
-	retries := defaultMaxRetries
+	retries := ncloud.DefaultRetryMax
 	if !cfg.MaxRetries.IsNull() {
 		retries = int(cfg.MaxRetries.ValueInt64())
 	}
@@ -227,13 +228,13 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	tflog.Debug(ctx, "configured NCP API client", map[string]any{"base_url": baseURL, "region": region})
-	data := &providerData{client: client, images: newImageReader(client), region: region}
+	data := &providerData{client: client, memberImages: imageread.MemberImages(client), region: region}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
 
 func (p *ncloudimageProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newSharingPermissionResource}
+	return []func() resource.Resource{newMemberSharingResource}
 }
 
 func (p *ncloudimageProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -10,9 +10,12 @@ import (
 	"testing"
 
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/acctest/reliability"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/contextleak"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
@@ -33,15 +36,21 @@ const (
 	testAccessKey = "test-access-key"
 	testSecretKey = "test-secret-key"
 
-	testImageNo      = "20001"
+	// The images the fault and bad-input scenarios (package reliability) name.
+	testImageNo      = reliability.ImageNo
 	testImageNo2     = "20002"
-	testKVMImageNo   = "20003"
-	testMissingImage = "29999"
+	testKVMImageNo   = reliability.KVMImageNo
+	testMissingImage = reliability.MissingImageNo
 	resourceAddress  = "ncloudimage_member_server_image_sharing_permission.test"
 )
 
 var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
-	"ncloudimage": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+	"ncloudimage": func() (tfprotov6.ProviderServer, error) { return testServer(), nil },
+}
+
+// testServer is the provider's server as main serves it.
+func testServer() tfprotov6.ProviderServer {
+	return contextleak.Wrap(providerserver.NewProtocol6(New("test")()))()
 }
 
 func liveMode() bool { return os.Getenv("NCLOUDIMAGE_ACC_LIVE") == "1" }

@@ -32,7 +32,7 @@ type planWarnings struct {
 func (w *planWarnings) providers() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"ncloudimage": func() (tfprotov6.ProviderServer, error) {
-			return warningRecorder{ProviderServer: NewServer("test")(), w: w}, nil
+			return warningRecorder{ProviderServer: testServer(), w: w}, nil
 		},
 	}
 }

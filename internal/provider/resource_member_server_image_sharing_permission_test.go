@@ -23,6 +23,7 @@ import (
 
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud/imageread"
 )
 
 const setOperation = "setMemberServerImageSharingPermission"
@@ -392,7 +393,7 @@ resource "ncloudimage_member_server_image_sharing_permission" "test" {
 
 // directResource is the resource wired to a fresh emulator, for tests that
 // call its methods without Terraform.
-func directResource(t *testing.T) (*sharingPermissionResource, *emulator.Server) {
+func directResource(t *testing.T) (*sharingPermissionResource[memberModel], *emulator.Server) {
 	t.Helper()
 	emu := emulator.New(emulator.Options{AccessKey: testAccessKey, SecretKey: testSecretKey})
 	if err := emu.Start(); err != nil {
@@ -404,11 +405,11 @@ func directResource(t *testing.T) (*sharingPermissionResource, *emulator.Server)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &sharingPermissionResource{data: &providerData{client: client, images: newImageReader(client), region: defaultRegion}}, emu
+	return &sharingPermissionResource[memberModel]{kind: memberKind{}, data: &providerData{client: client, memberImages: imageread.MemberImages(client), region: defaultRegion}}, emu
 }
 
 // stateFor is the state of image no shared with alice.
-func stateFor(t *testing.T, r *sharingPermissionResource, no string) tfsdk.State {
+func stateFor(t *testing.T, r *sharingPermissionResource[memberModel], no string) tfsdk.State {
 	t.Helper()
 	ctx := context.Background()
 	var schemaResp fwresource.SchemaResponse
@@ -418,8 +419,8 @@ func stateFor(t *testing.T, r *sharingPermissionResource, no string) tfsdk.State
 	}
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
 	ids, _ := types.SetValueFrom(ctx, types.StringType, []string{"alice@example.com"})
-	model := sharingPermissionModel{
-		ID: types.StringValue(no), MemberServerImageNo: types.StringValue(no),
+	model := memberModel{
+		ID: types.StringValue(no), No: types.StringValue(no),
 		SharedLoginIDs: ids, ShareStatus: types.StringValue("SHARE"), Region: types.StringValue(defaultRegion),
 	}
 	model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{

@@ -20,9 +20,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/acctest"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/benchmark"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
+
+// noOpPackage is the no-op provider, built beside the provider.
+const noOpPackage = acctest.ProviderPackage + "/internal/benchmark/cmd/noop-provider"
 
 // The emulator accepts only these; the provider gets them through the environment.
 const (
@@ -68,15 +72,15 @@ func run(args []string) (failed bool, err error) {
 	}
 	tf := *terraform
 	if tf == "" {
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			return false, errors.New("terraform is not on PATH; pass -terraform /path/to/terraform")
+		if tf, err = acctest.FindTerraform(); err != nil {
+			return false, fmt.Errorf("%w, or pass -terraform /path/to/terraform", err)
 		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tfVersion, err := benchmark.TerraformVersion(ctx, tf)
+	tfVersion, err := acctest.TerraformVersion(ctx, tf)
 	if err != nil {
 		return false, err
 	}
@@ -94,15 +98,14 @@ func run(args []string) (failed bool, err error) {
 		defer os.RemoveAll(work)
 	}
 
-	bin := filepath.Join(work, "bin", "terraform-provider-ncloudimage")
-	noop := filepath.Join(work, "bin", "terraform-provider-noop")
 	fmt.Fprintln(os.Stderr, "bench: building the provider and the no-op provider")
-	for out, pkg := range map[string]string{bin: ".", noop: "./internal/benchmark/cmd/noop-provider"} {
-		build := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
-		build.Dir, build.Stdout, build.Stderr = moduleDir, os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return false, fmt.Errorf("go build of %s: %w", pkg, err)
-		}
+	bin, err := acctest.BuildProvider(ctx, filepath.Join(work, "bin"))
+	if err != nil {
+		return false, err
+	}
+	noop := filepath.Join(work, "bin", "terraform-provider-noop")
+	if err := acctest.Build(ctx, noOpPackage, noop); err != nil {
+		return false, err
 	}
 
 	emu := emulator.New(emulator.Options{AccessKey: accessKey, SecretKey: secretKey})

@@ -1,14 +1,16 @@
-package benchmark
+package provider
 
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/acctest"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/benchmark"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
@@ -26,130 +28,137 @@ const (
 )
 
 // TestCallCountTargets runs the real terraform CLI against the emulator
-// through the benchmark's Runner and asserts the call-count targets of the
-// benchmark issue. Calls are deterministic and asserted; times are not, and
-// are only logged.
+// through the benchmark's Runner (internal/benchmark) and asserts the
+// call-count targets of the benchmark issue. Calls are deterministic and
+// asserted; times are not, and are only logged. It runs against its own
+// emulator, also in live mode.
+//
+// It must not call t.Parallel: the reads that Terraform makes at the same
+// time are batched, and the counts are measured on a quiet machine. The
+// package's parallel tests wait until it is done, and make test runs
+// packages one at a time (-p 1).
 func TestCallCountTargets(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: runs terraform against the emulator; set TF_ACC=1 (make test does)")
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skipf("acceptance test: runs terraform against the emulator; set %s=1 (make test does)", resource.EnvTfAcc)
 	}
-	tf := terraformForTargets(t)
-	version, err := TerraformVersion(t.Context(), tf)
+	tf, err := acctest.FindTerraform()
+	if err != nil {
+		t.Skip(err)
+	}
+	version, err := acctest.TerraformVersion(t.Context(), tf)
 	if err != nil {
 		t.Fatalf("%s: %v", tf, err)
 	}
 	t.Logf("terraform %s (%s)", version, tf)
-	bin := buildProviderForTargets(t)
+	bin, err := acctest.BuildProvider(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("create_plan_update", func(t *testing.T) {
 		runner, progress := newTargetsRunner(t, tf, bin)
 		run := runner.RunSharing(t.Context(), targetsN)
 		n := run.N
-		for _, p := range Phases {
-			if m, ran := phaseAt(run.Ours, p); ran {
-				t.Logf("%-15s %s", p.String()+":", describe(m))
+		for _, p := range benchmark.Phases {
+			if m, ran := benchmark.PhaseAt(run.Ours, p); ran {
+				t.Logf("%-15s %s", p.String()+":", m.Summary())
 			}
 		}
 		readLimit := n/5 + 2
 
-		if m, ok := phaseForTargets(t, run, Create); ok {
+		if m, ok := phaseForTargets(t, run, benchmark.Create); ok {
 			if m.Total > 2*n {
 				t.Errorf("create of %d resources: %d calls, want at most 2N = %d; by operation: %s",
-					n, m.Total, 2*n, describe(m))
+					n, m.Total, 2*n, m.Summary())
 			}
-			if w := m.writes(); w != n {
+			if w := m.Writes(); w != n {
 				t.Errorf("create of %d resources: %d writes, want one per resource = %d; by operation: %s",
-					n, w, n, describe(m))
+					n, w, n, m.Summary())
 			}
 		}
 
-		if m, ok := phaseForTargets(t, run, Plan); ok {
+		if m, ok := phaseForTargets(t, run, benchmark.Plan); ok {
 			if m.Total > readLimit {
 				t.Errorf("no-change plan of %d resources at -parallelism=%d: %d calls, want at most N/5 + 2 = %d; by operation: %s",
-					n, targetsParallelism, m.Total, readLimit, describe(m))
+					n, targetsParallelism, m.Total, readLimit, m.Summary())
 			}
-			if w := m.writes(); w != 0 {
-				t.Errorf("no-change plan of %d resources: %d writes, want none; by operation: %s", n, w, describe(m))
+			if w := m.Writes(); w != 0 {
+				t.Errorf("no-change plan of %d resources: %d writes, want none; by operation: %s", n, w, m.Summary())
 			}
 		}
 
-		if m, ok := phaseForTargets(t, run, Update); ok {
-			changed := ChangedCount(n)
-			if w := m.writes(); w != changed {
+		if m, ok := phaseForTargets(t, run, benchmark.Update); ok {
+			changed := benchmark.ChangedCount(n)
+			if w := m.Writes(); w != changed {
 				t.Errorf("update of %d of %d resources: %d writes, want one per changed resource = %d; by operation: %s",
-					changed, n, w, changed, describe(m))
+					changed, n, w, changed, m.Summary())
 			}
 			// The image number did not change: the only reads are the
 			// refresh's list calls, which read each image once; no image
 			// is looked up in the plan. The number of list calls depends on
 			// how the reads fall into batches; the images they name do not.
-			if images, unfiltered := imagesListed(progress.phase(Update)); images > n || unfiltered > 0 {
+			if images, unfiltered := imagesListed(progress.phase(benchmark.Update)); images > n || unfiltered > 0 {
 				t.Errorf("update of %d of %d resources: the list calls named %d images and %d listed every image, "+
 					"want at most %d, each image once, by the refresh (more: the plan looked images up); by operation: %s",
-					changed, n, images, unfiltered, n, describe(m))
+					changed, n, images, unfiltered, n, m.Summary())
 			}
-			reads := m.Total - m.writes()
+			reads := m.Total - m.Writes()
 			if reads > readLimit {
 				t.Errorf("update of %d of %d resources: %d reads, want at most N/5 + 2 = %d (the refresh's list calls only); by operation: %s",
-					changed, n, reads, readLimit, describe(m))
+					changed, n, reads, readLimit, m.Summary())
 			}
 			if other := nonListReads(m); len(other) > 0 {
 				t.Errorf("update of %d of %d resources: reads other than list calls (%s), want none: "+
 					"the image number did not change, so the plan must not look the image up; by operation: %s",
-					changed, n, strings.Join(other, ", "), describe(m))
+					changed, n, strings.Join(other, ", "), m.Summary())
 			}
 		}
 
 		// Not a target, but a destroy that fails is a failure of the provider.
-		phaseForTargets(t, run, Destroy)
+		phaseForTargets(t, run, benchmark.Destroy)
 	})
 
 	t.Run("throttled", func(t *testing.T) {
 		runner, _ := newTargetsRunner(t, tf, bin)
 		th := runner.Throttled(t.Context(), throttledTargetN, throttledRate)
 		m := th.Create
-		t.Logf("apply of %d resources at %g calls/s: %s", th.N, th.Rate, describe(m))
+		t.Logf("apply of %d resources at %g calls/s: %s", th.N, th.Rate, m.Summary())
 		if m.Err != nil {
 			t.Errorf("apply of %d resources at %g calls/s failed, want it to complete (%s):\n%v",
-				th.N, th.Rate, describe(m), m.Err)
+				th.N, th.Rate, m.Summary(), m.Err)
 		}
 		if m.Total == 0 {
 			t.Fatalf("apply of %d resources at %g calls/s: the emulator counted no calls", th.N, th.Rate)
 		}
-		if share := float64(m.TooMany) / float64(m.Total); share >= target429Share {
+		if share := float64(m.TooMany) / float64(m.Total); share >= benchmark.Target429Share {
 			t.Errorf("apply of %d resources at %g calls/s: %d of %d calls answered 429 = %.1f%%, want under %g%%; by operation: %s",
-				th.N, th.Rate, m.TooMany, m.Total, 100*share, 100*target429Share, describe(m))
+				th.N, th.Rate, m.TooMany, m.Total, 100*share, 100*benchmark.Target429Share, m.Summary())
 		}
 	})
 }
 
 // phaseForTargets returns the measurement of phase p, reporting an error
 // when the phase failed or did not run because an earlier one failed.
-func phaseForTargets(t *testing.T, run Run, p Phase) (Measurement, bool) {
+func phaseForTargets(t *testing.T, run benchmark.Run, p benchmark.Phase) (benchmark.Measurement, bool) {
 	t.Helper()
-	m, ran := phaseAt(run.Ours, p)
+	m, ran := benchmark.PhaseAt(run.Ours, p)
 	switch {
 	case !ran:
 		t.Errorf("%s of %d resources: not run, an earlier phase failed", p, run.N)
 		return m, false
 	case m.Err != nil:
-		t.Errorf("%s of %d resources failed (%s):\n%v", p, run.N, describe(m), m.Err)
+		t.Errorf("%s of %d resources failed (%s):\n%v", p, run.N, m.Summary(), m.Err)
 		return m, false
 	}
 	return m, true
 }
 
-// describe is a measurement's calls by operation, 429s and wall time.
-func describe(m Measurement) string {
-	return fmt.Sprintf("%d calls [%s], %d answered 429, %s", m.Total, breakdown(m.Calls), m.TooMany, seconds(m.Wall))
-}
-
 // nonListReads lists the operations of m, with their counts, that neither
 // change sharing nor are list calls.
-func nonListReads(m Measurement) []string {
+func nonListReads(m benchmark.Measurement) []string {
 	var ops []string
 	for op, c := range m.Calls {
-		if isWrite(op) || strings.HasSuffix(op, "List") {
+		if benchmark.IsWrite(op) || strings.HasSuffix(op, "List") {
 			continue
 		}
 		ops = append(ops, fmt.Sprintf("%s %d", op, c))
@@ -157,35 +166,9 @@ func nonListReads(m Measurement) []string {
 	return ops
 }
 
-// terraformForTargets is TF_ACC_TERRAFORM_PATH, else terraform on PATH; the
-// test is skipped when there is neither. Terraform is never downloaded.
-func terraformForTargets(t *testing.T) string {
-	t.Helper()
-	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
-		return tf
-	}
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no terraform: set TF_ACC_TERRAFORM_PATH to an installed terraform or put one on PATH (nothing is downloaded)")
-	}
-	return tf
-}
-
-// buildProviderForTargets builds the provider's main package into a
-// temporary directory and returns the binary's path.
-func buildProviderForTargets(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "terraform-provider-ncloudimage")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "github.com/ncloudimage/terraform-provider-ncloudimage")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the provider: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // newTargetsRunner starts an emulator for the test and a Runner on it, and
 // returns the Runner's progress log, which keeps each phase's requests.
-func newTargetsRunner(t *testing.T, tf, bin string) (*Runner, *phaseLog) {
+func newTargetsRunner(t *testing.T, tf, bin string) (*benchmark.Runner, *phaseLog) {
 	t.Helper()
 	emu := emulator.New(emulator.Options{AccessKey: targetsAccessKey, SecretKey: targetsSecretKey})
 	if err := emu.Start(); err != nil {
@@ -193,7 +176,7 @@ func newTargetsRunner(t *testing.T, tf, bin string) (*Runner, *phaseLog) {
 	}
 	t.Cleanup(emu.Close)
 	progress := &phaseLog{t: t, emu: emu}
-	r, err := NewRunner(Options{
+	r, err := benchmark.NewRunner(benchmark.Options{
 		Terraform:   tf,
 		ProviderBin: bin,
 		Emulator:    emu,
@@ -232,15 +215,12 @@ func (l *phaseLog) Write(p []byte) (int, error) {
 }
 
 // phase returns the requests of the i-th command.
-func (l *phaseLog) phase(p Phase) []emulator.RecordedRequest {
+func (l *phaseLog) phase(p benchmark.Phase) []emulator.RecordedRequest {
 	if int(p) >= len(l.requests) {
 		return nil
 	}
 	return l.requests[p]
 }
-
-// listOperation is the call that reads member server images in batches.
-const listOperation = "getMemberServerImageInstanceList"
 
 // listBatchSizes is the number of images each list call asked for; 0 is a
 // call for every image.

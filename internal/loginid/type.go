@@ -1,4 +1,4 @@
-package provider
+package loginid
 
 import (
 	"context"
@@ -11,33 +11,33 @@ import (
 )
 
 var (
-	_ basetypes.StringTypable  = loginIDType{}
-	_ basetypes.StringValuable = loginIDValue{}
+	_ basetypes.StringTypable  = Type{}
+	_ basetypes.StringValuable = Value{}
 )
 
-// loginIDType is the element type of shared_login_ids. It differs from
+// Type is the element type of a set of login IDs (shared_login_ids). It differs from
 // types.StringType only in how its values print: a set element's attribute
 // path embeds the element's String(), and the framework logs such paths at
 // DEBUG (for instance on every semantic equality check), while login IDs
 // may appear in logs only at TRACE.
-type loginIDType struct {
+type Type struct {
 	basetypes.StringType
 }
 
-func (t loginIDType) Equal(o attr.Type) bool {
-	_, ok := o.(loginIDType)
+func (t Type) Equal(o attr.Type) bool {
+	_, ok := o.(Type)
 	return ok
 }
 
-func (t loginIDType) String() string { return "loginIDType" }
+func (t Type) String() string { return "Type" }
 
-func (t loginIDType) ValueType(context.Context) attr.Value { return loginIDValue{} }
+func (t Type) ValueType(context.Context) attr.Value { return Value{} }
 
-func (t loginIDType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return loginIDValue{StringValue: in}, nil
+func (t Type) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
+	return Value{StringValue: in}, nil
 }
 
-func (t loginIDType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+func (t Type) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
 	v, err := t.StringType.ValueFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
@@ -46,23 +46,23 @@ func (t loginIDType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (
 	if !ok {
 		return nil, fmt.Errorf("unexpected value type %T", v)
 	}
-	return loginIDValue{StringValue: s}, nil
+	return Value{StringValue: s}, nil
 }
 
-// loginIDValue is a login ID that prints without its value.
-type loginIDValue struct {
+// Value is a login ID that prints without its value.
+type Value struct {
 	basetypes.StringValue
 }
 
-func (v loginIDValue) Type(context.Context) attr.Type { return loginIDType{} }
+func (v Value) Type(context.Context) attr.Type { return Type{} }
 
-func (v loginIDValue) Equal(o attr.Value) bool {
-	other, ok := o.(loginIDValue)
+func (v Value) Equal(o attr.Value) bool {
+	other, ok := o.(Value)
 	return ok && v.StringValue.Equal(other.StringValue)
 }
 
 // String hides the login ID: it ends up in attribute paths, hence in logs.
-func (v loginIDValue) String() string {
+func (v Value) String() string {
 	if v.IsNull() || v.IsUnknown() {
 		return v.StringValue.String()
 	}

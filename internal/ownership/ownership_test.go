@@ -1,21 +1,25 @@
-package provider
+package ownership
 
 import (
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
 )
 
+var kr1 = ncloud.ImageKey{Region: "KR", No: "1"}
+
 func TestWriteLocksSerializeOneImage(t *testing.T) {
-	var locks writeLocks
+	var locks Writes
 	var inside, most atomic.Int32
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			unlock := locks.lock("KR", "1")
+			unlock := locks.Lock(kr1)
 			defer unlock()
 			n := inside.Add(1)
 			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
@@ -30,10 +34,14 @@ func TestWriteLocksSerializeOneImage(t *testing.T) {
 	}
 
 	// Other images do not wait.
-	unlock := locks.lock("KR", "1")
+	unlock := locks.Lock(kr1)
 	defer unlock()
 	done := make(chan struct{})
-	go func() { locks.lock("KR", "2")(); locks.lock("SGN", "1")(); close(done) }()
+	go func() {
+		locks.Lock(ncloud.ImageKey{Region: "KR", No: "2"})()
+		locks.Lock(ncloud.ImageKey{Region: "SGN", No: "1"})()
+		close(done)
+	}()
 	select {
 	case <-done:
 	case <-time.After(time.Second):
@@ -42,28 +50,28 @@ func TestWriteLocksSerializeOneImage(t *testing.T) {
 }
 
 func TestPlanClaimsOneOwnerPerImage(t *testing.T) {
-	var claims planClaims
-	if claims.claim("KR", "1", "instance-a") {
+	var claims Claims
+	if claims.Claim(kr1, "instance-a") {
 		t.Fatal("the first claim conflicts")
 	}
-	if claims.claim("KR", "1", "instance-a") {
+	if claims.Claim(kr1, "instance-a") {
 		t.Fatal("the same instance planned again (a replacement) conflicts")
 	}
-	if claims.claim("SGN", "1", "instance-b") {
+	if claims.Claim(ncloud.ImageKey{Region: "SGN", No: "1"}, "instance-b") {
 		t.Fatal("the same number in another region conflicts")
 	}
-	if !claims.claim("KR", "1", "instance-b") {
+	if !claims.Claim(kr1, "instance-b") {
 		t.Fatal("a second instance on the same image does not conflict")
 	}
 }
 
 func TestWriteLocksRememberWrites(t *testing.T) {
-	var locks writeLocks
-	locks.markWritten("KR", "1")
-	if !locks.writtenHere("KR", "1") {
+	var locks Writes
+	locks.MarkWritten(kr1)
+	if !locks.WrittenHere(kr1) {
 		t.Error("a written image is not remembered")
 	}
-	if locks.writtenHere("SGN", "1") || locks.writtenHere("KR", "2") {
+	if locks.WrittenHere(ncloud.ImageKey{Region: "SGN", No: "1"}) || locks.WrittenHere(ncloud.ImageKey{Region: "KR", No: "2"}) {
 		t.Error("an image that was not written is reported written")
 	}
 }

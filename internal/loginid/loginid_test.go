@@ -1,20 +1,20 @@
-package provider
+package loginid
 
 import (
 	"slices"
 	"testing"
 )
 
-func TestLoginIDPatternRejectsEveryUnicodeSpaceAndControl(t *testing.T) {
+func TestPatternRejectsEveryUnicodeSpaceAndControl(t *testing.T) {
 	for _, bad := range []string{
 		"a b", "a\tb", "a\nb", "a\u00a0b", "a\u3000b", "a\u2003b", "a\u2028b", "a\u0085b", "a\u200bb", "a\ufeffb", "a\x00b", "a\x7fb", "\u00a0",
 	} {
-		if loginIDPattern.MatchString(bad) {
+		if pattern.MatchString(bad) {
 			t.Errorf("%q is accepted", bad)
 		}
 	}
 	for _, good := range []string{"alice@example.com", "Bob.Smith+x@example.co.kr", "사용자@example.com"} {
-		if !loginIDPattern.MatchString(good) {
+		if !pattern.MatchString(good) {
 			t.Errorf("%q is rejected", good)
 		}
 	}
@@ -22,34 +22,34 @@ func TestLoginIDPatternRejectsEveryUnicodeSpaceAndControl(t *testing.T) {
 
 func TestSettleLogins(t *testing.T) {
 	// NCP answers one login in two cases: one element, in the known spelling.
-	settled, extra := settleLogins([]string{"A@x.com"}, []string{"a@x.com", "A@X.COM", "b@x.com"})
+	settled, extra := Settle([]string{"A@x.com"}, []string{"a@x.com", "A@X.COM", "b@x.com"})
 	if !slices.Equal(settled, []string{"A@x.com", "b@x.com"}) || !slices.Equal(extra, []string{"A@X.COM"}) {
 		t.Errorf("settled %q, extra %q", settled, extra)
 	}
 	// Nothing known (after an import): the first spelling NCP returned.
-	settled, extra = settleLogins(nil, []string{"A@X.COM", "a@x.com"})
+	settled, extra = Settle(nil, []string{"A@X.COM", "a@x.com"})
 	if !slices.Equal(settled, []string{"A@X.COM"}) || !slices.Equal(extra, []string{"a@x.com"}) {
 		t.Errorf("settled %q, extra %q", settled, extra)
 	}
 }
 
-func TestSameLoginsAndLoginsNotIn(t *testing.T) {
-	if !sameLogins([]string{"a@x.com", "B@x.com"}, []string{"b@X.com", "A@x.com"}) {
+func TestSameAndNotIn(t *testing.T) {
+	if !Same([]string{"a@x.com", "B@x.com"}, []string{"b@X.com", "A@x.com"}) {
 		t.Error("the same logins in another order and case differ")
 	}
-	if sameLogins([]string{"a@x.com"}, []string{"a@x.com", "b@x.com"}) {
+	if Same([]string{"a@x.com"}, []string{"a@x.com", "b@x.com"}) {
 		t.Error("a subset is the same")
 	}
-	if got := loginsNotIn([]string{"a@x.com", "B@x.com", "c@x.com"}, []string{"b@x.com"}); !slices.Equal(got, []string{"a@x.com", "c@x.com"}) {
-		t.Errorf("loginsNotIn = %q", got)
+	if got := NotIn([]string{"a@x.com", "B@x.com", "c@x.com"}, []string{"b@x.com"}); !slices.Equal(got, []string{"a@x.com", "c@x.com"}) {
+		t.Errorf("NotIn = %q", got)
 	}
 }
 
-func TestListLoginsNamesAFewAndCounts(t *testing.T) {
-	if got := listLogins([]string{"a", "b"}); got != "a, b" {
+func TestListNamesAFewAndCounts(t *testing.T) {
+	if got := List([]string{"a", "b"}); got != "a, b" {
 		t.Errorf("got %q", got)
 	}
-	if got := listLogins([]string{"a", "b", "c", "d", "e", "f", "g"}); got != "a, b, c, d, e and 2 more" {
+	if got := List([]string{"a", "b", "c", "d", "e", "f", "g"}); got != "a, b, c, d, e and 2 more" {
 		t.Errorf("got %q", got)
 	}
 }

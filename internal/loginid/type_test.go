@@ -1,4 +1,4 @@
-package provider
+package loginid
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // DEBUG, and a set element's path embeds the element's String().
 func TestLoginIDValueHidesItselfInPaths(t *testing.T) {
 	const id = "someone.private@example.com"
-	set, diags := types.SetValueFrom(context.Background(), loginIDType{}, []string{id})
+	set, diags := types.SetValueFrom(context.Background(), Type{}, []string{id})
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
