@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # End-to-end demo for `make demo`: builds the provider and the NCP API emulator,
-# then drives terraform through create, read, a no-change plan, a plan that the
-# provider must reject (a KVM image) and destroy. Exits 0 only if every step
+# then drives terraform through create (a XEN image shared by the member
+# resource, a KVM image by the server image resource), a read back through a
+# data source, a no-change plan, a plan that the provider must reject (a KVM
+# image in the member resource) and destroy. Exits 0 only if every step
 # behaved as expected. Needs terraform on PATH; touches nothing outside a temp dir.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
 
-resource=ncloudimage_member_server_image_sharing_permission.golden
-xen_image=10001 # XEN, status CREAT in the seed: can be shared.
-kvm_image=10002 # KVM in the seed: the provider must refuse it at plan time.
+member_resource=ncloudimage_member_server_image_sharing_permission.golden
+server_resource=ncloudimage_server_image_sharing_permission.golden_kvm
+data_source=data.ncloudimage_server_image_sharing_permission.golden_kvm
+xen_image=10001       # XEN, status CREAT in the seed: the member resource shares it.
+kvm_image=10002       # KVM, type SELF, status CREAT in the seed: the server image resource shares it.
+other_kvm_image=10006 # KVM in the seed too: the member resource must refuse it at plan time.
+# examples/demo's default kvm_shared_login_ids, sorted and joined as its output
+# kvm_read_back_shared_login_ids joins them.
+kvm_logins="alice@example.com,carol@example.com"
 
 heading() {
 	printf '\n==> %s\n' "$*"
@@ -113,14 +121,28 @@ cd "$tmp/work"
 # only provider is overridden and there are no modules and no remote backend.
 heading "terraform init: skipped (dev_overrides needs no init, and init would need the registry)"
 
-heading "terraform apply: share image $xen_image"
+heading "terraform apply: share XEN image $xen_image (member resource) and KVM image $kvm_image (server image resource)"
 terraform apply -auto-approve -compact-warnings ${color[@]+"${color[@]}"}
 
-heading "terraform state show $resource"
-terraform state show ${color[@]+"${color[@]}"} "$resource"
+heading "terraform state show: the member resource, then the server image resource"
+terraform state show ${color[@]+"${color[@]}"} "$member_resource"
+terraform state show ${color[@]+"${color[@]}"} "$server_resource"
 
 heading "terraform output"
 terraform output ${color[@]+"${color[@]}"}
+
+heading "$data_source: image $kvm_image read back from NCP, shared with $kvm_logins"
+for name in xen_share_status kvm_share_status; do
+	status=$(terraform output -raw "$name")
+	[[ $status == SHARE ]] || fail "output $name is '$status', want SHARE"
+done
+read_back=$(terraform output -raw kvm_read_back_image)
+echo "image: $read_back"
+[[ $read_back == *"(KVM, CREAT)" ]] || fail "the data source read image $kvm_image as '$read_back', want a KVM image in status CREAT"
+read_back=$(terraform output -raw kvm_read_back_shared_login_ids)
+echo "shared with: $read_back"
+[[ $read_back == "$kvm_logins" ]] || fail "the data source read image $kvm_image shared with '$read_back', want '$kvm_logins'"
+echo "both images shared (SHARE), and the data source reads back the KVM image's logins, as expected"
 
 heading "terraform plan: nothing changed, so no changes expected"
 rc=0
@@ -128,13 +150,15 @@ terraform plan -detailed-exitcode -compact-warnings ${color[@]+"${color[@]}"} ||
 [[ $rc -eq 0 ]] || fail "the plan after apply exited $rc (0 = no changes, 2 = changes, 1 = error)"
 echo "no changes, as expected"
 
-heading "terraform plan -var image_no=$kvm_image: a KVM image, which NCP cannot share"
+heading "terraform plan -var xen_image_no=$other_kvm_image: a KVM image in the member resource, whose API cannot share it"
 rc=0
-terraform plan -no-color -compact-warnings -var "image_no=$kvm_image" >"$tmp/kvm-plan.txt" 2>&1 || rc=$?
+terraform plan -no-color -compact-warnings -var "xen_image_no=$other_kvm_image" >"$tmp/kvm-plan.txt" 2>&1 || rc=$?
 cat "$tmp/kvm-plan.txt"
-[[ $rc -ne 0 ]] || fail "the plan for KVM image $kvm_image succeeded; the provider must reject it"
-kvm_error=$(grep -m 1 KVM "$tmp/kvm-plan.txt") || fail "the plan for image $kvm_image failed, but not because the image is KVM"
-printf '\nrejected at plan, as expected: %s\n' "$kvm_error"
+[[ $rc -ne 0 ]] || fail "the plan for KVM image $other_kvm_image succeeded; the member resource must reject it"
+kvm_error=$(grep -m 1 KVM "$tmp/kvm-plan.txt") || fail "the plan for image $other_kvm_image failed, but not because the image is KVM"
+grep -q "ncloudimage_server_image_sharing_permission" "$tmp/kvm-plan.txt" ||
+	fail "the plan for KVM image $other_kvm_image failed without naming ncloudimage_server_image_sharing_permission, the resource type for KVM images"
+printf '\nrejected at plan, naming the server image resource, as expected: %s\n' "$kvm_error"
 
 heading "terraform destroy"
 terraform destroy -auto-approve -compact-warnings ${color[@]+"${color[@]}"}

@@ -6,12 +6,18 @@ import (
 	"strings"
 )
 
-// FirstImageNo is the number of the image that resource 0 shares; resource i
-// shares image FirstImageNo+i.
-const FirstImageNo = 30000
+// Resource i of a member server image configuration shares image
+// FirstImageNo+i, a XEN image; resource i of a server image configuration
+// shares image FirstServerImageNo+i, a KVM image. The ranges do not meet at
+// any N the benchmark runs.
+const (
+	FirstImageNo       = 30000
+	FirstServerImageNo = 40000
+)
 
 // Every resource shares its image with initialLogins; the update swaps one
-// login of every tenth resource, so that it is an in-place change.
+// login of every tenth resource, so that it is an in-place change that both
+// drops a login and adds one.
 var (
 	initialLogins = []string{"team-a@example.com", "team-b@example.com"}
 	updatedLogins = []string{"team-a@example.com", "team-c@example.com"}
@@ -21,22 +27,51 @@ var (
 type Kind int
 
 const (
-	// Sharing is N ncloudimage_member_server_image_sharing_permission resources.
-	Sharing Kind = iota
-	// Floor is N terraform_data resources holding the same values: Terraform's
-	// own cost for N resources, with no provider process and no API.
+	// MemberSharing is N ncloudimage_member_server_image_sharing_permission
+	// resources, on XEN images.
+	MemberSharing Kind = iota
+	// ServerSharing is N ncloudimage_server_image_sharing_permission
+	// resources, on KVM images.
+	ServerSharing
+	// Floor is N terraform_data resources holding the same values as
+	// MemberSharing: Terraform's own cost for N resources, with no provider
+	// process and no API.
 	Floor
-	// NoOp is N resources of cmd/noop-provider, with the same arguments: what
-	// Terraform and terraform-plugin-framework cost a provider, with no API.
+	// NoOp is N resources of cmd/noop-provider, with the same arguments as
+	// MemberSharing: what Terraform and terraform-plugin-framework cost a
+	// provider, with no API.
 	NoOp
 )
 
+// SharingKinds are the kinds of the provider's resources, in the order they
+// run and are reported.
+var SharingKinds = []Kind{MemberSharing, ServerSharing}
+
 func (k Kind) String() string {
-	return [...]string{"ncloudimage", "terraform_data", "no-op provider"}[k]
+	return [...]string{"ncloudimage member", "ncloudimage server", "terraform_data", "no-op provider"}[k]
 }
 
-// ImageNo is the image number resource i shares.
-func ImageNo(i int) string { return strconv.Itoa(FirstImageNo + i) }
+// ResourceType is the resource type of a configuration of kind k.
+func (k Kind) ResourceType() string {
+	return [...]string{
+		"ncloudimage_member_server_image_sharing_permission",
+		"ncloudimage_server_image_sharing_permission",
+		"terraform_data",
+		"noop_sharing",
+	}[k]
+}
+
+// slug names the kind's work directories.
+func (k Kind) slug() string { return [...]string{"member", "server", "floor", "noop"}[k] }
+
+// ImageNo is the image number resource i of kind k shares; the floors hold
+// the member server image numbers.
+func ImageNo(k Kind, i int) string {
+	if k == ServerSharing {
+		return strconv.Itoa(FirstServerImageNo + i)
+	}
+	return strconv.Itoa(FirstImageNo + i)
+}
 
 // changed reports whether the update phase changes resource i.
 func changed(i int) bool { return i%10 == 0 }
@@ -49,7 +84,7 @@ func ChangedCount(n int) int { return (n + 9) / 10 }
 func Config(k Kind, n int, updated bool) []byte {
 	var b strings.Builder
 	switch k {
-	case Sharing:
+	case MemberSharing, ServerSharing:
 		b.WriteString(`terraform {
   required_providers {
     ncloudimage = {
@@ -82,17 +117,20 @@ provider "ncloudimage" {}
 		}
 		set := "[" + strings.Join(ids, ", ") + "]"
 		switch k {
-		case Sharing, NoOp:
-			typ := "ncloudimage_member_server_image_sharing_permission"
-			if k == NoOp {
-				typ = "noop_sharing"
-			}
+		case MemberSharing, NoOp:
 			fmt.Fprintf(&b, `
 resource %q "image_%d" {
   member_server_image_no = %q
   shared_login_ids       = %s
 }
-`, typ, i, ImageNo(i), set)
+`, k.ResourceType(), i, ImageNo(k, i), set)
+		case ServerSharing:
+			fmt.Fprintf(&b, `
+resource %q "image_%d" {
+  server_image_no  = %q
+  shared_login_ids = %s
+}
+`, k.ResourceType(), i, ImageNo(k, i), set)
 		case Floor:
 			fmt.Fprintf(&b, `
 resource "terraform_data" "image_%d" {
@@ -101,7 +139,7 @@ resource "terraform_data" "image_%d" {
     shared_login_ids       = %s
   }
 }
-`, i, ImageNo(i), set)
+`, i, ImageNo(k, i), set)
 		}
 	}
 	return []byte(b.String())

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-func TestConfigSharing(t *testing.T) {
-	got := string(Config(Sharing, 2, false))
+func TestConfigMemberSharing(t *testing.T) {
+	got := string(Config(MemberSharing, 2, false))
 	want := `terraform {
   required_providers {
     ncloudimage = {
@@ -30,7 +30,47 @@ resource "ncloudimage_member_server_image_sharing_permission" "image_1" {
 }
 `
 	if got != want {
-		t.Errorf("Config(Sharing, 2, false) =\n%s\nwant\n%s", got, want)
+		t.Errorf("Config(MemberSharing, 2, false) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestConfigServerSharing(t *testing.T) {
+	got := string(Config(ServerSharing, 1, true))
+	want := `terraform {
+  required_providers {
+    ncloudimage = {
+      source = "ncloudimage/ncloudimage"
+    }
+  }
+}
+
+# Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
+provider "ncloudimage" {}
+
+resource "ncloudimage_server_image_sharing_permission" "image_0" {
+  server_image_no  = "40000"
+  shared_login_ids = ["team-a@example.com", "team-c@example.com"]
+}
+`
+	if got != want {
+		t.Errorf("Config(ServerSharing, 1, true) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// The member and the server image configurations share disjoint images.
+func TestImageNoRanges(t *testing.T) {
+	const n = 500 // the largest N of make bench
+	members := map[string]bool{}
+	for i := range n {
+		members[ImageNo(MemberSharing, i)] = true
+	}
+	for i := range n {
+		if no := ImageNo(ServerSharing, i); members[no] {
+			t.Fatalf("image %s is both a member server image (XEN) and a server image (KVM) of the benchmark", no)
+		}
+	}
+	if ImageNo(Floor, 7) != ImageNo(MemberSharing, 7) || ImageNo(NoOp, 7) != ImageNo(MemberSharing, 7) {
+		t.Error("the floors do not hold the member server image numbers")
 	}
 }
 
@@ -71,7 +111,7 @@ resource "noop_sharing" "image_0" {
 
 // The update changes the login set of every tenth resource, and nothing else.
 func TestConfigUpdateChangesEveryTenth(t *testing.T) {
-	for _, k := range []Kind{Sharing, Floor, NoOp} {
+	for _, k := range []Kind{MemberSharing, ServerSharing, Floor, NoOp} {
 		for _, n := range []int{1, 10, 25, 500} {
 			before := strings.Split(string(Config(k, n, false)), "\n")
 			after := strings.Split(string(Config(k, n, true)), "\n")

@@ -1,11 +1,13 @@
 // Package benchmark measures the provider against the in-process NCP API
-// emulator: for N sharing resources it times terraform's create, no-change
-// plan, 10% update and destroy, counts the API calls of each, tracks the
-// provider process's peak memory, and compares the times with the same N of
-// terraform_data resources (Terraform alone, the floor) and of a no-op
-// framework provider's resources (cmd/noop-provider: what Terraform and the
-// framework cost any provider). Report.Markdown renders the results and the
-// targets as markdown.
+// emulator: for N sharing resources of each resource type (member server
+// images on XEN, server images on KVM, each with a configuration and images
+// of its own) it times terraform's create, no-change plan, 10% update and
+// destroy, counts the API calls of each, tracks the provider process's peak
+// memory, and compares the times with the same N of terraform_data
+// resources (Terraform alone, the floor) and of a no-op framework
+// provider's resources (cmd/noop-provider: what Terraform and the framework
+// cost any provider). Report.Markdown renders the results and the targets
+// as markdown.
 //
 // The provider is run as terraform runs it in production: a separate
 // process found through a dev_overrides CLI configuration, so no

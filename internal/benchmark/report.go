@@ -72,16 +72,49 @@ func IsWrite(op string) bool {
 	return strings.HasPrefix(op, "set") || strings.HasPrefix(op, "add") || strings.HasPrefix(op, "remove")
 }
 
-// Run is the phases of N sharing resources, of N terraform_data resources
-// and of N no-op provider resources.
+// Run is the phases of N resources of each of the provider's resource
+// types, of N terraform_data resources and of N no-op provider resources.
 type Run struct {
-	N     int
-	Ours  []Measurement // by Phase; ends at the first failure
-	Floor []Measurement
-	NoOp  []Measurement // nil when not run
+	N      int
+	Member []Measurement // MemberSharing by Phase; ends at the first failure; nil when not run
+	Server []Measurement // ServerSharing, likewise
+	Floor  []Measurement
+	NoOp   []Measurement // nil when not run
 }
 
-// Throttled is an apply of N sharing resources with the emulator rate limited.
+// Sharing returns the measurements of kind k (MemberSharing or ServerSharing).
+func (run Run) Sharing(k Kind) []Measurement {
+	if k == ServerSharing {
+		return run.Server
+	}
+	return run.Member
+}
+
+// kinds are the resource types the run measured; the member resource's
+// alone when it measured none, so that the report says so.
+func (run Run) kinds() []Kind {
+	var ks []Kind
+	for _, k := range SharingKinds {
+		if run.Sharing(k) != nil {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return []Kind{MemberSharing}
+	}
+	return ks
+}
+
+func (run *Run) setSharing(k Kind, ms []Measurement) {
+	if k == ServerSharing {
+		run.Server = ms
+	} else {
+		run.Member = ms
+	}
+}
+
+// Throttled is an apply of N member server image sharing resources with the
+// emulator rate limited.
 type Throttled struct {
 	N      int
 	Rate   float64 // calls per second
@@ -122,7 +155,7 @@ func (r Report) Failed() bool {
 func (r Report) failures() []error {
 	var errs []error
 	for _, run := range r.Runs {
-		for _, m := range slices.Concat(run.Ours, run.Floor, run.NoOp) {
+		for _, m := range slices.Concat(run.Member, run.Server, run.Floor, run.NoOp) {
 			if m.Err != nil {
 				errs = append(errs, m.Err)
 			}
@@ -150,17 +183,23 @@ func (r Report) Markdown() string {
 		"ratio = ncloudimage / terraform_data. The no-op provider is a terraform-plugin-framework provider "+
 		"whose resource has the same arguments and does nothing (`internal/benchmark/cmd/noop-provider`): "+
 		"what Terraform and the framework cost any provider. API calls are counted by the emulator per command. "+
-		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s).\n",
+		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s). "+
+		"Each N has a table per resource type, each of its own configuration and images; "+
+		"the floors are measured once per N and shown in both.\n",
 		s.Latency, rate, s.Parallelism, pollInterval)
 
 	for _, run := range r.Runs {
-		fmt.Fprintf(&b, "\n## N = %d\n\n", run.N)
-		writeRunTable(&b, run)
-		b.WriteString("\nTargets:\n\n")
-		writeChecks(&b, run.checks(s))
+		fmt.Fprintf(&b, "\n## N = %d\n", run.N)
+		for _, k := range run.kinds() {
+			fmt.Fprintf(&b, "\n### %s: `%s`\n\n", kindTitle(k), k.ResourceType())
+			writeRunTable(&b, run, k)
+			b.WriteString("\nTargets:\n\n")
+			writeChecks(&b, run.checks(s, k))
+		}
 	}
 	if t := r.Throttled; t != nil {
 		fmt.Fprintf(&b, "\n## Throttled: N = %d at %g calls/s\n\n", t.N, t.Rate)
+		fmt.Fprintf(&b, "%s: `%s`.\n\n", kindTitle(MemberSharing), MemberSharing.ResourceType())
 		b.WriteString("| phase | ncloudimage | API calls | calls/resource | by operation | 429s | provider peak |\n")
 		b.WriteString("|---|--:|--:|--:|---|--:|--:|\n")
 		m := t.Create
@@ -188,18 +227,26 @@ func (r Report) Markdown() string {
 	return b.String()
 }
 
-func writeRunTable(b *strings.Builder, run Run) {
+// kindTitle is the report's heading for the resources of kind k.
+func kindTitle(k Kind) string {
+	if k == ServerSharing {
+		return "Server images (KVM)"
+	}
+	return "Member server images (XEN)"
+}
+
+func writeRunTable(b *strings.Builder, run Run, k Kind) {
 	b.WriteString("| phase | ncloudimage | terraform_data | ratio | no-op provider | API calls | calls/resource | by operation | 429s | provider peak |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n")
 	for _, p := range Phases {
-		ours, oursRan := PhaseAt(run.Ours, p)
+		ours, oursRan := PhaseAt(run.Sharing(k), p)
 		floor, floorRan := PhaseAt(run.Floor, p)
 		noopCell := "–" // not measured
 		if run.NoOp != nil {
 			noopCell = wallCell(PhaseAt(run.NoOp, p))
 		}
 		ratio := "–"
-		_, oursOK := succeeded(run.Ours, p)
+		_, oursOK := succeeded(run.Sharing(k), p)
 		_, floorOK := succeeded(run.Floor, p)
 		if x, ok := wallRatio(ours, floor); ok && oursOK && floorOK {
 			ratio = fmt.Sprintf("%.2fx", x)
@@ -253,15 +300,17 @@ func writeChecks(b *strings.Builder, checks []check) {
 	}
 }
 
-// checks compares a run with the targets of the benchmark issue.
-func (run Run) checks(s Settings) []check {
+// checks compares the resources of kind k in a run with the targets of the
+// benchmark issues.
+func (run Run) checks(s Settings, k Kind) []check {
 	n := run.N
+	ours := run.Sharing(k)
 	var cs []check
-	if m, ok := succeeded(run.Ours, Create); ok {
+	if m, ok := succeeded(ours, Create); ok {
 		cs = append(cs, check{judge(m.Total <= 2*n),
 			fmt.Sprintf("create: %.2f calls/resource, calls = %d (target <= 2 per resource)", perResource(m.Total, n), m.Total)})
 	}
-	if m, ok := succeeded(run.Ours, Plan); ok {
+	if m, ok := succeeded(ours, Plan); ok {
 		limit := float64(n)/5 + 2
 		cs = append(cs, check{judge(float64(m.Total) <= limit),
 			fmt.Sprintf("no-change plan: calls = %d (target <= N/5 + 2 = %g)", m.Total, limit)})
@@ -278,14 +327,11 @@ func (run Run) checks(s Settings) []check {
 					seconds(o.Wall), seconds(m.Wall-o.Wall), m.Total, s.Latency, seconds(time.Duration(m.Total)*s.Latency))})
 		}
 	}
-	if m, ok := succeeded(run.Ours, Update); ok {
-		changed, w := ChangedCount(n), m.Writes()
-		cs = append(cs, check{judge(w == changed),
-			fmt.Sprintf("update: %.2f writes per changed resource, writes = %d, changed resources = %d, calls in all = %d (target 1 write per changed resource)",
-				float64(w)/float64(changed), w, changed, m.Total)})
+	if m, ok := succeeded(ours, Update); ok {
+		cs = append(cs, updateCheck(k, n, m))
 	}
 	var peak int64
-	for _, m := range run.Ours {
+	for _, m := range ours {
 		peak = max(peak, m.PeakKiB)
 	}
 	if peak > 0 {
@@ -293,6 +339,25 @@ func (run Run) checks(s Settings) []check {
 			fmt.Sprintf("provider peak memory: %s over all phases (target at N = %d: < %d MiB)", mib(peak), targetN, targetPeakKiB>>10)})
 	}
 	return cs
+}
+
+// updateCheck judges the writes of the update phase. The member resource
+// writes a changed resource's whole set in one call. The server image
+// resource writes each side of the change: the update swaps one login of
+// each changed resource, so one remove and one add per changed resource.
+func updateCheck(k Kind, n int, m Measurement) check {
+	changed, w := ChangedCount(n), m.Writes()
+	if k != ServerSharing {
+		return check{judge(w == changed),
+			fmt.Sprintf("update: %.2f writes per changed resource, writes = %d, changed resources = %d, calls in all = %d (target 1 write per changed resource)",
+				float64(w)/float64(changed), w, changed, m.Total)}
+	}
+	removes, adds := m.Calls[RemoveServerOperation], m.Calls[AddServerOperation]
+	return check{judge(removes == changed && adds == changed && w == removes+adds),
+		fmt.Sprintf("update: writes = %d (%s %d, %s %d), changed resources = %d, each dropping one login and adding one, calls in all = %d "+
+			"(target 1 write per side that changed: %d %s, %d %s)",
+			w, shortOp(RemoveServerOperation), removes, shortOp(AddServerOperation), adds, changed, m.Total,
+			changed, shortOp(RemoveServerOperation), changed, shortOp(AddServerOperation))}
 }
 
 // checks compares the throttled apply with its targets.
@@ -378,6 +443,13 @@ func mib(kib int64) string {
 	return fmt.Sprintf("%.1f MiB", float64(kib)/1024)
 }
 
+// The server image API's sharing writes: the server image resource sends a
+// remove with the logins to drop and an add with the logins to add.
+const (
+	AddServerOperation    = "addServerImageSharingPermission"
+	RemoveServerOperation = "removeServerImageSharingPermission"
+)
+
 // shortOps are the names the tables use for the API's operations.
 var shortOps = map[string]string{
 	"getMemberServerImageInstanceDetail":       "msi-detail",
@@ -387,8 +459,8 @@ var shortOps = map[string]string{
 	"removeMemberServerImageSharingPermission": "msi-remove",
 	"getServerImageDetail":                     "si-detail",
 	"getServerImageList":                       "si-list",
-	"addServerImageSharingPermission":          "si-add",
-	"removeServerImageSharingPermission":       "si-remove",
+	AddServerOperation:                         "si-add",
+	RemoveServerOperation:                      "si-remove",
 	"getRegionList":                            "regions",
 }
 
@@ -418,7 +490,8 @@ func (r Report) operations() []string {
 		}
 	}
 	for _, run := range r.Runs {
-		add(run.Ours...)
+		add(run.Member...)
+		add(run.Server...)
 		add(run.Floor...)
 	}
 	if r.Throttled != nil {

@@ -67,56 +67,66 @@ func NewRunner(o Options) (*Runner, error) {
 	return &Runner{opts: o, providerBin: bin, env: env}, nil
 }
 
-// Run runs every phase for n sharing resources, then for n terraform_data
-// resources and n no-op provider resources. A failed phase ends its
-// configuration's run.
+// Run runs every phase for n resources of each of the provider's resource
+// types (SharingKinds), then for n terraform_data resources and n no-op
+// provider resources. A failed phase ends its configuration's run.
 func (r *Runner) Run(ctx context.Context, n int) Run {
-	r.seed(n)
-	run := Run{
-		N:     n,
-		Ours:  r.phases(ctx, Sharing, n),
-		Floor: r.phases(ctx, Floor, n),
+	run := Run{N: n}
+	for _, k := range SharingKinds {
+		r.seed(k, n)
+		run.setSharing(k, r.phases(ctx, k, n))
 	}
+	run.Floor = r.phases(ctx, Floor, n)
 	if r.opts.NoOpBin != "" {
 		run.NoOp = r.phases(ctx, NoOp, n)
 	}
 	return run
 }
 
-// RunSharing runs every phase for n sharing resources only, without the
-// floors, which make no API calls: for tests that judge the call counts and
-// not the times. The result's Floor and NoOp are nil.
-func (r *Runner) RunSharing(ctx context.Context, n int) Run {
-	r.seed(n)
-	return Run{N: n, Ours: r.phases(ctx, Sharing, n)}
+// RunSharing runs every phase for n resources of kind k (MemberSharing or
+// ServerSharing) only, without the floors, which make no API calls: for
+// tests that judge the call counts and not the times. Only the kind's
+// measurements are set in the result.
+func (r *Runner) RunSharing(ctx context.Context, k Kind, n int) Run {
+	r.seed(k, n)
+	run := Run{N: n}
+	run.setSharing(k, r.phases(ctx, k, n))
+	return run
 }
 
-// Throttled applies n sharing resources (create only) while the emulator
-// allows rate calls per second.
+// Throttled applies n member server image sharing resources (create only)
+// while the emulator allows rate calls per second.
 func (r *Runner) Throttled(ctx context.Context, n int, rate float64) Throttled {
-	r.seed(n)
+	r.seed(MemberSharing, n)
 	r.opts.Emulator.SetRateLimit(rate)
 	defer r.opts.Emulator.SetRateLimit(r.opts.RateLimit)
-	dir, err := r.configure(fmt.Sprintf("throttled-%s-%d", Sharing, n), Config(Sharing, n, false))
+	dir, err := r.configure(fmt.Sprintf("throttled-%s-%d", MemberSharing.slug(), n), Config(MemberSharing, n, false))
 	t := Throttled{N: n, Rate: rate}
 	if err != nil {
 		t.Create = Measurement{Err: err}
 		return t
 	}
-	t.Create = r.measure(ctx, dir, Create, fmt.Sprintf("throttled N=%d %s", n, Create))
+	t.Create = r.measure(ctx, dir, Create, fmt.Sprintf("throttled N=%d %s %s", n, MemberSharing, Create))
 	return t
 }
 
-// seed puts images FirstImageNo..FirstImageNo+n-1, XEN, CREAT and shared
-// with nobody.
-func (r *Runner) seed(n int) {
+// seed puts the images that n resources of kind k share, CREAT and shared
+// with nobody: XEN images from FirstImageNo for MemberSharing, KVM images
+// of the account (type SELF) from FirstServerImageNo for ServerSharing.
+// Putting an image again resets it.
+func (r *Runner) seed(k Kind, n int) {
+	hypervisor := "XEN"
+	if k == ServerSharing {
+		hypervisor = "KVM"
+	}
 	for i := range n {
-		r.opts.Emulator.PutImage(emulator.Image{No: ImageNo(i), Name: "bench-image-" + ImageNo(i)})
+		no := ImageNo(k, i)
+		r.opts.Emulator.PutImage(emulator.Image{No: no, Name: "bench-image-" + no, Hypervisor: hypervisor})
 	}
 }
 
 func (r *Runner) phases(ctx context.Context, k Kind, n int) []Measurement {
-	dir, err := r.configure(fmt.Sprintf("%s-%d", k, n), Config(k, n, false))
+	dir, err := r.configure(fmt.Sprintf("%s-%d", k.slug(), n), Config(k, n, false))
 	if err != nil {
 		return []Measurement{{Err: err}}
 	}

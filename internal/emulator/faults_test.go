@@ -239,3 +239,49 @@ func TestLoginInTwoCases(t *testing.T) {
 		t.Errorf("got %+v, want both spellings", got)
 	}
 }
+
+// TestFaultsOnServerImageSharing: faults, counters and recorded requests
+// work for the server image sharing operations as for the others.
+func TestFaultsOnServerImageSharing(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	s.InjectFault(Fault{Operation: addOp, Count: 1, ErrorCode: "410"})
+	s.InjectFault(Fault{Operation: removeOp, Count: 1, ReturnCode: codeImageNotFound})
+	status, body := callJSON(t, s, addOp, serverSharing("10002", "a@example.com"))
+	if g := decodeGateway(t, body); status != 429 || g.Error.ErrorCode != "410" {
+		t.Fatalf("faulted add: %d %s", status, body)
+	}
+	if img, _ := s.Image("10002"); len(img.SharedLoginIDs) != 0 {
+		t.Errorf("a faulted add was applied: %q", img.SharedLoginIDs)
+	}
+	ok(t, s, addOp, serverSharing("10002", "a@example.com", "b+tag@example.com"))
+	fails(t, s, removeOp, serverSharing("10002", "a@example.com"), 400, codeImageNotFound)
+	if img, _ := s.Image("10002"); !slices.Equal(img.SharedLoginIDs, []string{"a@example.com", "b+tag@example.com"}) {
+		t.Errorf("a faulted remove was applied: %q", img.SharedLoginIDs)
+	}
+	if s.Calls(addOp) != 2 || s.Calls(removeOp) != 1 || s.TotalCalls() != 3 {
+		t.Errorf("calls: add %d, remove %d, total %d", s.Calls(addOp), s.Calls(removeOp), s.TotalCalls())
+	}
+	reqs := s.Requests()
+	if len(reqs) != 3 || reqs[1].Operation != addOp || reqs[1].Method != http.MethodGet || reqs[1].Status != 200 ||
+		reqs[1].Params.Get("serverImageNo") != "10002" || reqs[1].Params.Get("targetLoginIdList.2") != "b+tag@example.com" ||
+		reqs[2].Operation != removeOp || reqs[2].Status != 400 {
+		t.Errorf("recorded: %+v", reqs)
+	}
+
+	// A lost answer to an applied add: its repeat is refused. A dropped
+	// remove is not applied: its repeat goes through.
+	s.InjectFault(Fault{Operation: addOp, Count: 1, DropAfterApply: true})
+	if err := post(t, s, addOp, serverSharing("10002", "c@example.com")); err == nil {
+		t.Fatal("dropped call got a response")
+	}
+	fails(t, s, addOp, serverSharing("10002", "c@example.com"), 400, codeAlreadyShared)
+	s.InjectFault(Fault{Operation: removeOp, Count: 1, Drop: true})
+	if err := post(t, s, removeOp, serverSharing("10002", "c@example.com")); err == nil {
+		t.Fatal("dropped call got a response")
+	}
+	ok(t, s, removeOp, serverSharing("10002", "c@example.com"))
+	if r := s.Requests(); r[len(r)-1].Method != http.MethodGet || r[len(r)-2].Method != http.MethodPost || r[len(r)-2].Status != 0 {
+		t.Errorf("recorded: %+v", r[len(r)-2:])
+	}
+}

@@ -29,7 +29,10 @@ var (
 		"removeMemberServerImageSharingPermission", "getServerImageList", "getServerImageDetail",
 		"addServerImageSharingPermission", "removeServerImageSharingPermission",
 	}
-	documentedReturnCodes = []string{"1300", "1104037", "1100096", "1100070"}
+	documentedReturnCodes = []string{"1300", "1104037", "1100096", "1100070", "1100071", "1100072", "1100073"}
+	// Operations whose success is the header alone: requestId, returnCode
+	// and returnMessage.
+	headerOnlyOperations = []string{"addServerImageSharingPermission", "removeServerImageSharingPermission"}
 	// Gateway errors a call can meet when no fault or rate limit is set.
 	documentedGatewayErrors = map[string]int{"100": 400, "200": 401, "300": 404, "430": 413}
 	requestIDPattern        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -70,6 +73,9 @@ func FuzzRequest(f *testing.F) {
 		s.PutImage(Image{No: "10002", Name: "golden-rocky-kvm", Hypervisor: hvKVM})
 		s.PutImage(Image{No: "10003", Name: "golden-sgn", Region: "SGN"})
 		s.PutImage(Image{No: "10004", Name: "fresh", Status: statusInit})
+		s.PutImage(Image{No: "10005", Name: "shared-kvm", Hypervisor: hvKVM, SharedLoginIDs: []string{"bob@example.com"}})
+		s.PutImage(Image{No: "10006", Name: "ncp-public", Type: typeNCP})
+		s.PutImage(Image{No: "10007", Name: "going", Hypervisor: hvKVM, Status: statusTermt})
 		before := images(s)
 
 		rec := httptest.NewRecorder()
@@ -240,6 +246,12 @@ func checkJSON(t *testing.T, w want, status int, traceID string, body []byte) {
 			!slices.Contains(documentedReturnCodes, e.ReturnCode) || e.ReturnMessage == "" {
 			t.Fatalf("API error: %s", body)
 		}
+	case slices.Contains(headerOnlyOperations, w.op):
+		var fields map[string]string
+		if err := json.Unmarshal(top[w.op+"Response"], &fields); err != nil || len(fields) != 3 ||
+			fields["requestId"] != traceID || fields["returnCode"] != "0" || fields["returnMessage"] != "success" {
+			t.Fatalf("success of %s: %s", w.op, body)
+		}
 	default:
 		checkSuccess(t, top[w.op+"Response"], traceID, w.pageSize, body)
 	}
@@ -344,7 +356,7 @@ func checkXML(t *testing.T, w want, status int, traceID string, body []byte) {
 
 func images(s *Server) []Image {
 	var out []Image
-	for _, no := range []string{"10001", "10002", "10003", "10004"} {
+	for _, no := range []string{"10001", "10002", "10003", "10004", "10005", "10006", "10007"} {
 		img, _ := s.Image(no)
 		out = append(out, img)
 	}

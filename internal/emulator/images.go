@@ -11,24 +11,38 @@ import (
 
 // Image is an image as the tests and the seed see it.
 type Image struct {
-	No             string // digits
-	Name           string // required
-	Description    string
-	Region         string        // "" = "KR"
-	Hypervisor     string        // "XEN" (default when "") or "KVM"
-	Status         string        // "INIT", "CREAT" (default when ""), "CREFL"
+	No          string // digits
+	Name        string // required
+	Description string
+	Region      string // "" = "KR"
+	Hypervisor  string // "XEN" (default when "") or "KVM"
+	// Type is the serverImageType: "SELF" (default when ""), an image of
+	// the account, or "NCP", one of NCP's public images, which only the
+	// server image API shows and which cannot be shared.
+	Type string
+	// Status is "INIT", "CREAT" (default when ""), "CREFL" (creation
+	// failed) or "TERMT" (being deleted).
+	Status         string
 	ReadyAfter     time.Duration // with Status INIT: becomes CREAT this long after PutImage (0 = stays INIT)
-	SharedLoginIDs []string      // login IDs the image is shared with
+	SharedLoginIDs []string      // login IDs the image is shared with; none for an NCP image
 }
 
-// Image statuses and hypervisors.
+// Image statuses, hypervisors and server image types.
 const (
 	statusInit  = "INIT"
 	statusCreat = "CREAT"
 	statusCrefl = "CREFL"
+	// statusTermt is the emulator's status of an image being deleted: NCP
+	// documents no such code for images ("TERMT" is its server instances'
+	// "terminating").
+	statusTermt = "TERMT"
 	hvXEN       = "XEN"
 	hvKVM       = "KVM"
+	typeSelf    = "SELF"
+	typeNCP     = "NCP"
 )
+
+var statuses = []string{statusInit, statusCreat, statusCrefl, statusTermt}
 
 var regions = []struct{ code, name string }{
 	{"KR", "Korea"}, {"SGN", "Singapore"}, {"JPN", "Japan"},
@@ -85,6 +99,7 @@ func normalize(img Image) (Image, error) {
 	}
 	img.Region = cmp.Or(img.Region, "KR")
 	img.Hypervisor = cmp.Or(img.Hypervisor, hvXEN)
+	img.Type = cmp.Or(img.Type, typeSelf)
 	img.Status = cmp.Or(img.Status, statusCreat)
 	var errs []error
 	if !knownRegion(img.Region) {
@@ -93,8 +108,14 @@ func normalize(img Image) (Image, error) {
 	if img.Hypervisor != hvXEN && img.Hypervisor != hvKVM {
 		errs = append(errs, fmt.Errorf("hypervisor %q: want XEN or KVM", img.Hypervisor))
 	}
-	if img.Status != statusInit && img.Status != statusCreat && img.Status != statusCrefl {
-		errs = append(errs, fmt.Errorf("status %q: want INIT, CREAT or CREFL", img.Status))
+	if img.Type != typeSelf && img.Type != typeNCP {
+		errs = append(errs, fmt.Errorf("type %q: want SELF or NCP", img.Type))
+	}
+	if !slices.Contains(statuses, img.Status) {
+		errs = append(errs, fmt.Errorf("status %q: want INIT, CREAT, CREFL or TERMT", img.Status))
+	}
+	if img.Type == typeNCP && len(img.SharedLoginIDs) > 0 {
+		errs = append(errs, errors.New("an NCP image cannot be shared"))
 	}
 	if img.ReadyAfter < 0 {
 		errs = append(errs, errors.New("negative ready-after duration"))
@@ -119,8 +140,9 @@ func idSet(ids []string) map[string]struct{} {
 }
 
 // PutImage creates or replaces an image. It panics on an invalid image
-// (non-digit number, empty name, unknown region, hypervisor or status): that
-// is a mistake in the test, not a condition to handle.
+// (non-digit number, empty name, unknown region, hypervisor, type or
+// status, an NCP image with shared login IDs): that is a mistake in the
+// test, not a condition to handle.
 func (s *Server) PutImage(img Image) {
 	img, err := normalize(img)
 	if err != nil {
@@ -157,6 +179,21 @@ func (s *Server) SetLowercaseLoginIDs(on bool) {
 	s.lowercaseIDs = on
 }
 
+// SetStatus changes an image's status out of band, keeping its shares: an
+// image whose deletion started in the console (TERMT), say. A pending
+// INIT->CREAT transition is dropped. It does nothing when the image does not
+// exist, and panics on an unknown status.
+func (s *Server) SetStatus(no, status string) {
+	if !slices.Contains(statuses, status) {
+		panic(fmt.Sprintf("emulator: SetStatus: status %q: want INIT, CREAT, CREFL or TERMT", status))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if im := s.lookupLocked(no); im != nil {
+		im.Status, im.readyAt = status, time.Time{}
+	}
+}
+
 // DeleteImage removes an image, as if deleted in the console.
 func (s *Server) DeleteImage(no string) {
 	s.mu.Lock()
@@ -177,11 +214,12 @@ func (s *Server) Image(no string) (Image, bool) {
 }
 
 // SetSharedLoginIDs replaces an image's shared set out of band, as if changed
-// in the console. It does nothing when the image does not exist.
+// in the console. It does nothing when the image does not exist or is an
+// NCP image (which cannot be shared).
 func (s *Server) SetSharedLoginIDs(no string, ids []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if im := s.lookupLocked(no); im != nil {
+	if im := s.lookupLocked(no); im != nil && im.Type != typeNCP {
 		im.shared = idSet(ids)
 		delete(im.shared, "")
 	}

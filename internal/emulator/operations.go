@@ -37,6 +37,12 @@ const (
 	codeImageNotFound  = "1104037"
 	codeKVMUnsupported = "1100096"
 	codeNotShareable   = "1100070"
+	// The emulator's own codes for what NCP leaves undocumented: sharing
+	// one of NCP's public images, adding a login already shared, removing
+	// one not shared (server image API only).
+	codeNCPImage      = "1100071"
+	codeAlreadyShared = "1100072"
+	codeNotShared     = "1100073"
 )
 
 var apiMessages = map[string]string{
@@ -45,6 +51,9 @@ var apiMessages = map[string]string{
 	codeImageNotFound:  "server image not found",
 	codeKVMUnsupported: "KVM-based server images are not supported",
 	codeNotShareable:   "The member server image is not in a state that allows sharing",
+	codeNCPImage:       "NCP server images cannot be shared",
+	codeAlreadyShared:  "The server image is already shared with the login ID",
+	codeNotShared:      "The server image is not shared with the login ID",
 }
 
 func apiMessage(code string) string {
@@ -82,7 +91,7 @@ func opMemberList(s *Server, p url.Values) (obj, *errorReply) {
 	name, status := p.Get("memberServerImageName"), p.Get("memberServerImageInstanceStatusCode")
 	var match []*image
 	for _, im := range s.imagesLocked(region) {
-		if im.Hypervisor == hvXEN && (len(nos) == 0 || slices.Contains(nos, im.No)) &&
+		if inMemberAPI(im) && (len(nos) == 0 || slices.Contains(nos, im.No)) &&
 			(name == "" || im.Name == name) && (status == "" || im.Status == status) {
 			match = append(match, im)
 		}
@@ -100,7 +109,7 @@ func opMemberDetail(s *Server, p url.Values) (obj, *errorReply) {
 		return nil, e
 	}
 	var match []*image
-	if im := s.lookupLocked(no); im != nil && im.Region == region && im.Hypervisor == hvXEN {
+	if im := s.lookupLocked(no); im != nil && im.Region == region && inMemberAPI(im) {
 		match = append(match, im)
 	}
 	return memberReply(len(match), match), nil
@@ -111,17 +120,18 @@ func opServerImageList(s *Server, p url.Values) (obj, *errorReply) {
 	if e != nil {
 		return nil, e
 	}
-	var lists [3][]string
-	for i, name := range []string{"serverImageNoList", "hypervisorTypeCodeList", "hypervisorCodeList"} {
+	var lists [4][]string
+	for i, name := range []string{"serverImageNoList", "hypervisorTypeCodeList", "hypervisorCodeList", "serverImageTypeCodeList"} {
 		if lists[i], e = indexedList(p, name); e != nil {
 			return nil, e
 		}
 	}
-	nos, hypervisors := lists[0], append(lists[1], lists[2]...)
+	nos, hypervisors, types := lists[0], append(lists[1], lists[2]...), lists[3]
 	name, status := p.Get("serverImageName"), p.Get("serverImageStatusCode")
 	var match []*image
 	for _, im := range s.imagesLocked(region) {
 		if (len(nos) == 0 || slices.Contains(nos, im.No)) && (len(hypervisors) == 0 || slices.Contains(hypervisors, im.Hypervisor)) &&
+			(len(types) == 0 || slices.Contains(types, im.Type)) &&
 			(name == "" || im.Name == name) && (status == "" || im.Status == status) {
 			match = append(match, im)
 		}
@@ -153,9 +163,15 @@ const (
 	shareRemove
 )
 
+// inMemberAPI reports whether the member server image API shows an image:
+// the account's own XEN images.
+func inMemberAPI(im *image) bool { return im.Hypervisor == hvXEN && im.Type == typeSelf }
+
+// memberSharing answers with the image, as NCP's example of the set
+// operation does.
 func memberSharing(mode shareMode) operation {
 	return func(s *Server, p url.Values) (obj, *errorReply) {
-		im, e := s.shareTarget(p, "memberServerImageInstanceNo", mode, true)
+		im, e := s.share(p, "memberServerImageInstanceNo", mode, true)
 		if e != nil {
 			return nil, e
 		}
@@ -163,18 +179,21 @@ func memberSharing(mode shareMode) operation {
 	}
 }
 
+// serverImageSharing answers with requestId, returnCode and returnMessage
+// only: the documented answer (the SDK's type also has a serverImageList,
+// which a client must not count on).
 func serverImageSharing(mode shareMode) operation {
 	return func(s *Server, p url.Values) (obj, *errorReply) {
-		im, e := s.shareTarget(p, "serverImageNo", mode, false)
-		if e != nil {
+		if _, e := s.share(p, "serverImageNo", mode, false); e != nil {
 			return nil, e
 		}
-		return serverImageReply(1, []*image{im}), nil
+		return nil, nil
 	}
 }
 
-// shareTarget validates a sharing call, applies it and returns the image.
-func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, memberAPI bool) (*image, *errorReply) {
+// share validates a sharing call and applies it, or rejects it whole, and
+// returns the image.
+func (s *Server) share(p url.Values, noParam string, mode shareMode, memberAPI bool) (*image, *errorReply) {
 	region, e := regionOf(p)
 	if e != nil {
 		return nil, e
@@ -189,10 +208,12 @@ func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, membe
 	}
 	im := s.lookupLocked(no)
 	switch {
-	case im == nil || im.Region != region:
+	case im == nil || im.Region != region || (memberAPI && im.Type == typeNCP):
 		return nil, apiErr(http.StatusBadRequest, codeImageNotFound, apiMessage(codeImageNotFound))
 	case memberAPI && im.Hypervisor == hvKVM:
 		return nil, apiErr(http.StatusBadRequest, codeKVMUnsupported, apiMessage(codeKVMUnsupported))
+	case im.Type == typeNCP:
+		return nil, apiErr(http.StatusBadRequest, codeNCPImage, apiMessage(codeNCPImage))
 	case im.Status != statusCreat:
 		what := "server image"
 		if memberAPI {
@@ -202,14 +223,23 @@ func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, membe
 			fmt.Sprintf("The %s is not in a state that allows sharing (status %s)", what, im.Status))
 	}
 	if s.lowercaseIDs {
-		for i, id := range ids {
-			ids[i] = strings.ToLower(id)
+		lower := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if id = strings.ToLower(id); !slices.Contains(lower, id) {
+				lower = append(lower, id)
+			}
 		}
+		ids = lower
 	}
 	// A write builds on the last write, visible or not yet.
 	base := im.shared
 	if im.pending != nil {
 		base = im.pending
+	}
+	if !memberAPI {
+		if e := checkDelta(base, ids, mode); e != nil {
+			return nil, e
+		}
 	}
 	next := maps.Clone(base)
 	switch mode {
@@ -230,6 +260,27 @@ func (s *Server) shareTarget(p url.Values, noParam string, mode shareMode, membe
 		im.shared = next
 	}
 	return im, nil
+}
+
+// checkDelta rejects, in the server image API, an add of a login ID already
+// shared and a remove of one not shared, naming every such ID: NCP does not
+// document these cases, and a caller that sends them worked from stale data.
+// IDs compare exactly (after the lowercasing of SetLowercaseLoginIDs).
+func checkDelta(shared map[string]struct{}, ids []string, mode shareMode) *errorReply {
+	var bad []string
+	for _, id := range ids {
+		if _, ok := shared[id]; ok == (mode == shareAdd) {
+			bad = append(bad, id)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	code := codeAlreadyShared
+	if mode == shareRemove {
+		code = codeNotShared
+	}
+	return apiErr(http.StatusBadRequest, code, apiMessage(code)+": "+strings.Join(bad, ", "))
 }
 
 // loginIDs reads targetLoginIdList.N: trimmed, non-empty, duplicates collapsed.
@@ -351,9 +402,10 @@ var statusCodeNames = map[string]string{
 	statusInit:  "NSI INIT state",
 	statusCreat: "NSI CREATED state",
 	statusCrefl: "NSI CREATE FAIL state",
+	statusTermt: "NSI TERMINATING state",
 }
 
-var statusNames = map[string]string{statusInit: "creating", statusCreat: "created", statusCrefl: "fail"}
+var statusNames = map[string]string{statusInit: "creating", statusCreat: "created", statusCrefl: "fail", statusTermt: "terminating"}
 
 func code(c, name string) obj { return obj{{"code", c}, {"codeName", name}} }
 
@@ -395,7 +447,7 @@ func serverImageReply(total int, ims []*image) obj {
 			{"serverImageNo", im.No},
 			{"serverImageName", im.Name},
 			{"serverImageDescription", im.Description},
-			{"serverImageType", code("SELF", "SELF")},
+			{"serverImageType", code(im.Type, im.Type)},
 			{"hypervisorType", code(im.Hypervisor, im.Hypervisor)},
 			{"serverImageStatus", code(im.Status, statusCodeNames[im.Status])},
 			{"serverImageStatusName", statusNames[im.Status]},

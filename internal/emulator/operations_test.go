@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -158,14 +159,13 @@ func TestKVMInServerImageAPIOnly(t *testing.T) {
 	}
 
 	p := url.Values{"serverImageNo": {"10002"}, "targetLoginIdList.1": {"k@example.com"}}
-	if out := ok(t, s, "addServerImageSharingPermission", p); out.ServerImages[0].ShareStatus.Code != "SHARE" || !slices.Equal(out.ServerImages[0].SharedIDs, []string{"k@example.com"}) {
-		t.Errorf("KVM add: %+v", out)
+	ok(t, s, "addServerImageSharingPermission", p)
+	if img := serverImageDetail(t, s, "10002"); img.ShareStatus.Code != "SHARE" || !slices.Equal(img.SharedIDs, []string{"k@example.com"}) {
+		t.Errorf("KVM after add: %+v", img)
 	}
-	if out := ok(t, s, "getServerImageDetail", url.Values{"serverImageNo": {"10002"}}); out.ServerImages[0].SharedIDs[0] != "k@example.com" {
-		t.Errorf("KVM detail: %+v", out)
-	}
-	if out := ok(t, s, "removeServerImageSharingPermission", p); out.ServerImages[0].ShareStatus.Code != "NULL" || len(out.ServerImages[0].SharedIDs) != 0 {
-		t.Errorf("KVM remove: %+v", out)
+	ok(t, s, "removeServerImageSharingPermission", p)
+	if img := serverImageDetail(t, s, "10002"); img.ShareStatus.Code != "NULL" || img.SharedIDs == nil || len(img.SharedIDs) != 0 {
+		t.Errorf("KVM after remove: %+v", img)
 	}
 	// The server image API shares XEN images too, in the same state.
 	p.Set("serverImageNo", "10001")
@@ -324,5 +324,283 @@ func TestWriteDelayAndLowercase(t *testing.T) {
 	clock.Advance(time.Minute)
 	if img, _ := s.Image("10001"); !slices.Equal(img.SharedLoginIDs, []string{"alice@example.com"}) {
 		t.Fatalf("after the delay: shared with %q, want the lower-cased ID", img.SharedLoginIDs)
+	}
+}
+
+// serverImageDetail reads one image through getServerImageDetail.
+func serverImageDetail(t *testing.T, s *Server, no string) serverImage {
+	t.Helper()
+	out := ok(t, s, "getServerImageDetail", url.Values{"serverImageNo": {no}})
+	if out.TotalRows != 1 || len(out.ServerImages) != 1 {
+		t.Fatalf("detail of %s: %+v", no, out)
+	}
+	return out.ServerImages[0]
+}
+
+// serverSharing is the parameters of a server image sharing call.
+func serverSharing(no string, ids ...string) url.Values {
+	p := url.Values{"serverImageNo": {no}}
+	for i, id := range ids {
+		p.Set(fmt.Sprintf("targetLoginIdList.%d", i+1), id)
+	}
+	return p
+}
+
+const (
+	addOp    = "addServerImageSharingPermission"
+	removeOp = "removeServerImageSharingPermission"
+)
+
+// TestServerImageSharingAnswer: add and remove answer with the documented
+// header only, in JSON and in XML.
+func TestServerImageSharingAnswer(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	for _, op := range []string{addOp, removeOp} {
+		status, body := callJSON(t, s, op, serverSharing("10002", "a@example.com"))
+		var wrapper map[string]map[string]any
+		if err := json.Unmarshal(body, &wrapper); status != http.StatusOK || err != nil {
+			t.Fatalf("%s: HTTP %d %s", op, status, body)
+		}
+		fields := wrapper[op+"Response"]
+		if len(wrapper) != 1 || len(fields) != 3 || fields["returnCode"] != "0" || fields["returnMessage"] != "success" || fields["requestId"] == "" {
+			t.Errorf("%s: want requestId, returnCode and returnMessage only: %s", op, body)
+		}
+	}
+	p := serverSharing("10002", "x@example.com")
+	status, body, _ := send(t, request(t, s, http.MethodPost, addOp, p))
+	if status != http.StatusOK || !strings.Contains(string(body), "<"+addOp+"Response><requestId>") ||
+		!strings.HasSuffix(string(body), "<returnMessage>success</returnMessage></"+addOp+"Response>") {
+		t.Errorf("XML answer: HTTP %d %s", status, body)
+	}
+}
+
+// TestServerImageSharingDelta: add only logins not shared, remove only
+// logins shared; a request with any other is rejected whole.
+func TestServerImageSharingDelta(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	check := func(no, wantCode string, want ...string) {
+		t.Helper()
+		img := serverImageDetail(t, s, no)
+		if img.ShareStatus.Code != wantCode || !slices.Equal(img.SharedIDs, want) || img.SharedIDs == nil {
+			t.Errorf("image %s: %s %q, want %s %q", no, img.ShareStatus.Code, img.SharedIDs, wantCode, want)
+		}
+	}
+
+	ok(t, s, addOp, serverSharing("10002", "b@example.com", "a@example.com", "b@example.com"))
+	check("10002", "SHARE", "a@example.com", "b@example.com")
+
+	msg := fails(t, s, addOp, serverSharing("10002", "c@example.com", "a@example.com", "b@example.com"), 400, codeAlreadyShared)
+	if msg != "The server image is already shared with the login ID: a@example.com, b@example.com" {
+		t.Errorf("already shared: %q", msg)
+	}
+	msg = fails(t, s, removeOp, serverSharing("10002", "a@example.com", "c@example.com"), 400, codeNotShared)
+	if msg != "The server image is not shared with the login ID: c@example.com" {
+		t.Errorf("not shared: %q", msg)
+	}
+	check("10002", "SHARE", "a@example.com", "b@example.com") // nothing applied
+
+	// IDs compare exactly, as they are stored.
+	fails(t, s, removeOp, serverSharing("10002", "A@example.com"), 400, codeNotShared)
+	ok(t, s, addOp, serverSharing("10002", "A@example.com"))
+	check("10002", "SHARE", "A@example.com", "a@example.com", "b@example.com")
+
+	ok(t, s, removeOp, serverSharing("10002", "a@example.com", "A@example.com"))
+	check("10002", "SHARE", "b@example.com")
+	ok(t, s, removeOp, serverSharing("10002", "b@example.com"))
+	check("10002", "NULL")
+	fails(t, s, removeOp, serverSharing("10002", "b@example.com"), 400, codeNotShared)
+
+	for _, op := range []string{addOp, removeOp} {
+		if msg := fails(t, s, op, serverSharing("10002"), 400, codeInvalidParam); msg != "Invalid parameter: targetLoginIdList" {
+			t.Errorf("%s without a list: %q", op, msg)
+		}
+		fails(t, s, op, serverSharing("10002", "a@example.com", " "), 400, codeInvalidParam)
+		fails(t, s, op, url.Values{"targetLoginIdList.1": {"a@example.com"}}, 400, codeInvalidParam)
+		fails(t, s, op, serverSharing("99999", "a@example.com"), 400, codeImageNotFound)
+		fails(t, s, op, serverSharing("10003", "a@example.com"), 400, codeImageNotFound) // in SGN
+	}
+	check("10002", "NULL")
+}
+
+// TestServerImageSharingXEN: the server image API shares the account's XEN
+// images too, and both APIs show one shared set per image number.
+func TestServerImageSharingXEN(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	shared(t, s, "setMemberServerImageSharingPermission", sharing("10001", "m@example.com"))
+	fails(t, s, addOp, serverSharing("10001", "m@example.com"), 400, codeAlreadyShared)
+	ok(t, s, addOp, serverSharing("10001", "s@example.com"))
+	member := ok(t, s, "getMemberServerImageInstanceDetail", url.Values{"memberServerImageInstanceNo": {"10001"}}).Members[0]
+	if member.ShareStatus.Code != "SHARE" || !slices.Equal(member.SharedIDs, []string{"m@example.com", "s@example.com"}) {
+		t.Errorf("member view: %+v", member)
+	}
+	ok(t, s, removeOp, serverSharing("10001", "m@example.com", "s@example.com"))
+	member = ok(t, s, "getMemberServerImageInstanceDetail", url.Values{"memberServerImageInstanceNo": {"10001"}}).Members[0]
+	if server := serverImageDetail(t, s, "10001"); member.ShareStatus.Code != "NULL" || server.ShareStatus.Code != "NULL" ||
+		len(member.SharedIDs) != 0 || len(server.SharedIDs) != 0 || server.Hypervisor.Code != "XEN" || server.Type.Code != "SELF" {
+		t.Errorf("after remove: member %+v, server %+v", member, server)
+	}
+}
+
+// TestNCPImages: NCP's public images are in the server image API only, with
+// serverImageType NCP, and cannot be shared.
+func TestNCPImages(t *testing.T) {
+	t.Parallel()
+	s, _ := newTestServer(t)
+	s.PutImage(Image{No: "50001", Name: "ubuntu-22.04-base", Type: "NCP"})
+	s.PutImage(Image{No: "50002", Name: "rocky-8.10-base", Type: "NCP", Hypervisor: "KVM"})
+
+	out := ok(t, s, "getServerImageList", url.Values{"serverImageTypeCodeList.1": {"NCP"}})
+	if out.TotalRows != 2 || out.ServerImages[0].No != "50001" || out.ServerImages[0].Type != (codeName{"NCP", "NCP"}) ||
+		out.ServerImages[1].Hypervisor.Code != "KVM" || out.ServerImages[1].ShareStatus.Code != "NULL" || out.ServerImages[1].SharedIDs == nil {
+		t.Errorf("NCP images: %+v", out)
+	}
+	if out := ok(t, s, "getServerImageList", url.Values{"serverImageTypeCodeList.1": {"SELF"}}); out.TotalRows != 2 || out.ServerImages[1].No != "10002" {
+		t.Errorf("SELF images: %+v", out)
+	}
+	if out := ok(t, s, "getServerImageList", nil); out.TotalRows != 4 {
+		t.Errorf("all images: %+v", out)
+	}
+	if img := serverImageDetail(t, s, "50001"); img.Type.Code != "NCP" || img.Hypervisor.Code != "XEN" || img.Status.Code != "CREAT" {
+		t.Errorf("NCP detail: %+v", img)
+	}
+
+	// Not in the member server image API, even on XEN.
+	if out := ok(t, s, "getMemberServerImageInstanceList", nil); out.TotalRows != 1 || out.Members[0].No != "10001" {
+		t.Errorf("member list: %+v", out)
+	}
+	if out := ok(t, s, "getMemberServerImageInstanceDetail", url.Values{"memberServerImageInstanceNo": {"50001"}}); out.TotalRows != 0 {
+		t.Errorf("member detail: %+v", out)
+	}
+	fails(t, s, "setMemberServerImageSharingPermission", sharing("50001", "a@example.com"), 400, codeImageNotFound)
+	fails(t, s, "addMemberServerImageSharingPermission", sharing("50002", "a@example.com"), 400, codeImageNotFound)
+
+	for _, op := range []string{addOp, removeOp} {
+		for _, no := range []string{"50001", "50002"} {
+			if msg := fails(t, s, op, serverSharing(no, "a@example.com"), 400, codeNCPImage); msg != "NCP server images cannot be shared" {
+				t.Errorf("%s %s: %q", op, no, msg)
+			}
+		}
+	}
+	s.SetSharedLoginIDs("50002", []string{"console@example.com"})
+	if img, _ := s.Image("50002"); img.Type != "NCP" || len(img.SharedLoginIDs) != 0 {
+		t.Errorf("an NCP image got shares: %+v", img)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("PutImage accepted a shared NCP image")
+			}
+		}()
+		s.PutImage(Image{No: "50003", Name: "x", Type: "NCP", SharedLoginIDs: []string{"a@example.com"}})
+	}()
+}
+
+// TestServerImageStatuses: only CREAT images are shared; a KVM image in INIT
+// becomes CREAT after ReadyAfter as a XEN one does; CREFL and TERMT images
+// stay unshareable.
+func TestServerImageStatuses(t *testing.T) {
+	t.Parallel()
+	s, clock := newTestServer(t)
+	s.PutImage(Image{No: "20001", Name: "fresh-kvm", Hypervisor: "KVM", Status: "INIT", ReadyAfter: 30 * time.Second})
+	s.PutImage(Image{No: "20002", Name: "broken-kvm", Hypervisor: "KVM", Status: "CREFL"})
+	s.PutImage(Image{No: "20003", Name: "going-kvm", Hypervisor: "KVM", Status: "TERMT"})
+
+	img := serverImageDetail(t, s, "20001")
+	if img.Status != (codeName{"INIT", "NSI INIT state"}) || img.StatusName != "creating" {
+		t.Errorf("INIT: %+v", img)
+	}
+	for _, op := range []string{addOp, removeOp} {
+		msg := fails(t, s, op, serverSharing("20001", "a@example.com"), 400, codeNotShareable)
+		if msg != "The server image is not in a state that allows sharing (status INIT)" {
+			t.Errorf("%s on INIT: %q", op, msg)
+		}
+	}
+	clock.Advance(30 * time.Second)
+	ok(t, s, addOp, serverSharing("20001", "a@example.com"))
+	if img := serverImageDetail(t, s, "20001"); img.Status.Code != "CREAT" || img.ShareStatus.Code != "SHARE" {
+		t.Errorf("after ready: %+v", img)
+	}
+
+	if img := serverImageDetail(t, s, "20002"); img.Status != (codeName{"CREFL", "NSI CREATE FAIL state"}) || img.StatusName != "fail" {
+		t.Errorf("CREFL: %+v", img)
+	}
+	if img := serverImageDetail(t, s, "20003"); img.Status != (codeName{"TERMT", "NSI TERMINATING state"}) || img.StatusName != "terminating" {
+		t.Errorf("TERMT: %+v", img)
+	}
+	for _, no := range []string{"20002", "20003"} {
+		if msg := fails(t, s, addOp, serverSharing(no, "a@example.com"), 400, codeNotShareable); !strings.HasSuffix(msg, ")") {
+			t.Errorf("image %s: %q", no, msg)
+		}
+	}
+	if out := ok(t, s, "getServerImageList", url.Values{"serverImageStatusCode": {"TERMT"}}); out.TotalRows != 1 || out.ServerImages[0].No != "20003" {
+		t.Errorf("status filter: %+v", out)
+	}
+
+	// An image whose deletion starts while shared keeps its shares, and
+	// neither add nor remove applies any more, in either API.
+	s.SetStatus("20001", "TERMT")
+	if img := serverImageDetail(t, s, "20001"); img.Status.Code != "TERMT" || !slices.Equal(img.SharedIDs, []string{"a@example.com"}) {
+		t.Errorf("after SetStatus: %+v", img)
+	}
+	fails(t, s, removeOp, serverSharing("20001", "a@example.com"), 400, codeNotShareable)
+	s.SetStatus("10001", "TERMT")
+	if msg := fails(t, s, "setMemberServerImageSharingPermission", sharing("10001"), 400, codeNotShareable); !strings.HasSuffix(msg, "(status TERMT)") {
+		t.Errorf("member API on TERMT: %q", msg)
+	}
+	if m := ok(t, s, "getMemberServerImageInstanceDetail", url.Values{"memberServerImageInstanceNo": {"10001"}}).Members[0]; m.Status.Code != "TERMT" || m.StatusName != "terminating" {
+		t.Errorf("member view of TERMT: %+v", m)
+	}
+
+	// SetStatus drops a pending INIT->CREAT, does nothing for an unknown
+	// image, and panics on an unknown status.
+	s.PutImage(Image{No: "20004", Name: "fresh", Status: "INIT", ReadyAfter: time.Second})
+	s.SetStatus("20004", "INIT")
+	clock.Advance(time.Hour)
+	if img, _ := s.Image("20004"); img.Status != "INIT" {
+		t.Errorf("SetStatus kept the transition: %+v", img)
+	}
+	s.SetStatus("424242", "CREAT")
+	if _, found := s.Image("424242"); found {
+		t.Error("SetStatus created an image")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("SetStatus accepted an unknown status")
+			}
+		}()
+		s.SetStatus("20004", "GONE")
+	}()
+}
+
+// TestServerImageSharingWriteDelayAndLowercase: the member API's options
+// apply to the server image API, and the checks see the last write, visible
+// or not: a diff taken from a stale read fails.
+func TestServerImageSharingWriteDelayAndLowercase(t *testing.T) {
+	s, clock := newTestServer(t)
+	s.SetLowercaseLoginIDs(true)
+	ok(t, s, addOp, serverSharing("10002", "Alice@Example.com", "ALICE@example.com"))
+	if img := serverImageDetail(t, s, "10002"); !slices.Equal(img.SharedIDs, []string{"alice@example.com"}) {
+		t.Errorf("lowercased: %q", img.SharedIDs)
+	}
+	fails(t, s, addOp, serverSharing("10002", "alice@EXAMPLE.com"), 400, codeAlreadyShared)
+	ok(t, s, removeOp, serverSharing("10002", "ALICE@example.com"))
+	s.SetLowercaseLoginIDs(false)
+
+	s.SetWriteDelay(time.Minute)
+	ok(t, s, addOp, serverSharing("10002", "b@example.com"))
+	if img := serverImageDetail(t, s, "10002"); len(img.SharedIDs) != 0 {
+		t.Fatalf("a delayed write is visible at once: %q", img.SharedIDs)
+	}
+	// A caller that trusts the read above adds again: refused.
+	fails(t, s, addOp, serverSharing("10002", "b@example.com"), 400, codeAlreadyShared)
+	ok(t, s, addOp, serverSharing("10002", "c@example.com"))
+	ok(t, s, removeOp, serverSharing("10002", "b@example.com"))
+	clock.Advance(time.Minute)
+	if img := serverImageDetail(t, s, "10002"); !slices.Equal(img.SharedIDs, []string{"c@example.com"}) {
+		t.Errorf("after the delay: %q", img.SharedIDs)
 	}
 }

@@ -17,6 +17,7 @@ type seedFile struct {
 		Description       string   `json:"description"`
 		Region            string   `json:"region"`
 		Hypervisor        string   `json:"hypervisor"`
+		Type              string   `json:"type"`
 		Status            string   `json:"status"`
 		ReadyAfterSeconds float64  `json:"readyAfterSeconds"`
 		SharedLoginIDs    []string `json:"sharedLoginIds"`
@@ -40,7 +41,7 @@ func (s *Server) LoadSeed(r io.Reader) error {
 	for _, si := range seed.Images {
 		img, err := normalize(Image{
 			No: si.No, Name: si.Name, Description: si.Description, Region: si.Region,
-			Hypervisor: si.Hypervisor, Status: si.Status, SharedLoginIDs: si.SharedLoginIDs,
+			Hypervisor: si.Hypervisor, Type: si.Type, Status: si.Status, SharedLoginIDs: si.SharedLoginIDs,
 			ReadyAfter: time.Duration(si.ReadyAfterSeconds * float64(time.Second)),
 		})
 		if err != nil {

@@ -23,7 +23,7 @@ func TestLoadExampleSeed(t *testing.T) {
 	}
 	for no, w := range want {
 		img, found := s.Image(no)
-		if !found || img.Name != w.Name || img.Hypervisor != w.Hypervisor || img.Status != w.Status || img.Region != "KR" {
+		if !found || img.Name != w.Name || img.Hypervisor != w.Hypervisor || img.Status != w.Status || img.Region != "KR" || img.Type != "SELF" {
 			t.Errorf("image %s: %+v", no, img)
 		}
 	}
@@ -45,6 +45,8 @@ func TestLoadSeedRejects(t *testing.T) {
 		"no name":          `{"images": [{"no": "1"}]}`,
 		"bad hypervisor":   `{"images": [{"no": "1", "name": "a", "hypervisor": "RHV"}]}`,
 		"bad status":       `{"images": [{"no": "1", "name": "a", "status": "GONE"}]}`,
+		"bad type":         `{"images": [{"no": "1", "name": "a", "type": "PUBLIC"}]}`,
+		"shared NCP image": `{"images": [{"no": "1", "name": "a", "type": "NCP", "sharedLoginIds": ["a@example.com"]}]}`,
 		"bad region":       `{"images": [{"no": "1", "name": "a", "region": "MARS"}]}`,
 		"empty login ID":   `{"images": [{"no": "1", "name": "a", "sharedLoginIds": [" "]}]}`,
 		"duplicate":        `{"images": [{"no": "1", "name": "a"}, {"no": "1", "name": "b"}]}`,
@@ -67,5 +69,30 @@ func TestLoadSeedRejects(t *testing.T) {
 	}
 	if err := New(Options{}).LoadSeedFile(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+func TestLoadSeedTypesAndStatuses(t *testing.T) {
+	t.Parallel()
+	s := New(Options{AccessKey: "a", SecretKey: "b"})
+	err := s.LoadSeed(strings.NewReader(`{"images": [
+		{"no": "1", "name": "ubuntu-base", "type": "NCP"},
+		{"no": "2", "name": "rocky-base", "type": "NCP", "hypervisor": "KVM", "sharedLoginIds": []},
+		{"no": "3", "name": "mine", "type": "SELF", "hypervisor": "KVM", "status": "TERMT"},
+		{"no": "4", "name": "default"}
+	]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Image{
+		"1": {Type: "NCP", Hypervisor: "XEN", Status: "CREAT"},
+		"2": {Type: "NCP", Hypervisor: "KVM", Status: "CREAT"},
+		"3": {Type: "SELF", Hypervisor: "KVM", Status: "TERMT"},
+		"4": {Type: "SELF", Hypervisor: "XEN", Status: "CREAT"},
+	}
+	for no, w := range want {
+		if img, found := s.Image(no); !found || img.Type != w.Type || img.Hypervisor != w.Hypervisor || img.Status != w.Status {
+			t.Errorf("image %s: %+v, want %+v", no, img, w)
+		}
 	}
 }

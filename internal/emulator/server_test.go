@@ -138,6 +138,7 @@ type serverImage struct {
 	Type        codeName `json:"serverImageType"`
 	Hypervisor  codeName `json:"hypervisorType"`
 	Status      codeName `json:"serverImageStatus"`
+	StatusName  string   `json:"serverImageStatusName"`
 	ShareStatus codeName `json:"shareStatus"`
 	SharedIDs   []string `json:"sharedLoginIdList"`
 }

@@ -9,6 +9,7 @@ package loginid
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -81,6 +82,38 @@ func NotIn(have, keep []string) []string {
 		}
 	}
 	return out
+}
+
+// Diff is what to remove from held and add to it so that it names exactly
+// the logins of want, for an API that adds and removes rather than sets. A
+// login wanted and held in more than one spelling keeps one (the wanted
+// spelling, when held): the others are removed.
+func Diff(held, want []string) (remove, add []string) {
+	wanted := keys(want)
+	kept := map[string]string{} // key: the held spelling kept
+	for _, id := range held {
+		k := key(id)
+		w, ok := wanted[k]
+		cur, has := kept[k]
+		switch {
+		case !ok:
+			remove = append(remove, id)
+		case !has:
+			kept[k] = id
+		case id == w && cur != w:
+			remove = append(remove, cur)
+			kept[k] = id
+		default:
+			remove = append(remove, id)
+		}
+	}
+	for k, id := range wanted {
+		if _, ok := kept[k]; !ok {
+			add = append(add, id)
+		}
+	}
+	slices.Sort(add)
+	return remove, add
 }
 
 // maxNamed bounds how many login IDs one diagnostic lists.

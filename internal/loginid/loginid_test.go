@@ -53,3 +53,23 @@ func TestListNamesAFewAndCounts(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	for _, c := range []struct {
+		name                string
+		held, want          []string
+		wantRemove, wantAdd []string
+	}{
+		{"nothing to do", []string{"a@x.com"}, []string{"a@x.com"}, nil, nil},
+		{"another case is the same login", []string{"A@X.com"}, []string{"a@x.com"}, nil, nil},
+		{"add and remove", []string{"a@x.com", "b@x.com"}, []string{"b@x.com", "c@x.com"}, []string{"a@x.com"}, []string{"c@x.com"}},
+		{"everything goes", []string{"a@x.com", "b@x.com"}, nil, []string{"a@x.com", "b@x.com"}, nil},
+		{"two spellings: keep the wanted one", []string{"A@X.COM", "a@x.com"}, []string{"a@x.com"}, []string{"A@X.COM"}, nil},
+		{"two spellings, neither wanted: keep the first", []string{"A@X.COM", "a@X.com"}, []string{"a@x.com"}, []string{"a@X.com"}, nil},
+	} {
+		remove, add := Diff(c.held, c.want)
+		if !slices.Equal(remove, c.wantRemove) || !slices.Equal(add, c.wantAdd) {
+			t.Errorf("%s: remove %q, add %q; want %q, %q", c.name, remove, add, c.wantRemove, c.wantAdd)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,6 +120,117 @@ func TestGetServerImagesAgainstEmulator(t *testing.T) {
 	}
 }
 
+// TestServerImageSharingAgainstEmulator shares KVM and XEN images through
+// the server image API and reads them back, and meets each refusal.
+func TestServerImageSharingAgainstEmulator(t *testing.T) {
+	s, c := emulatorAndClient(t, 0)
+	ctx := context.Background()
+	s.PutImage(emulator.Image{No: "10003", Name: "fresh-kvm", Hypervisor: "KVM", Status: "INIT"})
+	s.PutImage(emulator.Image{No: "10004", Name: "going", Hypervisor: "KVM", Status: "TERMT"})
+	s.PutImage(emulator.Image{No: "50001", Name: "rocky-base", Hypervisor: "KVM", Type: "NCP"})
+	read := func(no string) ncloud.ServerImage {
+		t.Helper()
+		imgs, err := c.GetServerImages(ctx, "KR", []string{no})
+		if err != nil || len(imgs) != 1 {
+			t.Fatalf("read %s: %+v, %v", no, imgs, err)
+		}
+		return imgs[0]
+	}
+	apiError := func(err error, code string) {
+		t.Helper()
+		var apiErr *ncloud.Error
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != code || apiErr.Gateway ||
+			apiErr.Attempts != 1 || errors.Is(err, ncloud.ErrNotFound) {
+			t.Errorf("want API error %s, got %v", code, err)
+		}
+	}
+
+	ids := []string{"b@example.com", "a+tag@example.com"}
+	if err := c.AddServerImageSharingPermission(ctx, "KR", "10002", ids); err != nil {
+		t.Fatal(err)
+	}
+	if img := read("10002"); img.ShareStatus.Code != ncloud.ShareStatusShare || !sameSet(img.SharedLoginIDs, ids) ||
+		img.Hypervisor.Code != ncloud.HypervisorKVM || img.Type.Code != ncloud.ServerImageTypeSelf || img.Status.Code != ncloud.StatusCreated {
+		t.Errorf("after add: %+v", img)
+	}
+	apiError(c.AddServerImageSharingPermission(ctx, "", "10002", []string{"c@example.com", "b@example.com"}), "1100072")
+	apiError(c.RemoveServerImageSharingPermission(ctx, "", "10002", []string{"b@example.com", "c@example.com"}), "1100073")
+	if img := read("10002"); !sameSet(img.SharedLoginIDs, ids) {
+		t.Errorf("a refused write changed the image: %+v", img)
+	}
+	if err := c.RemoveServerImageSharingPermission(ctx, "KR", "10002", ids); err != nil {
+		t.Fatal(err)
+	}
+	if img := read("10002"); img.ShareStatus.Code == ncloud.ShareStatusShare || img.SharedLoginIDs == nil || len(img.SharedLoginIDs) != 0 {
+		t.Errorf("after remove: %+v", img)
+	}
+
+	// XEN through the server image API: the member API sees the same set.
+	if err := c.AddServerImageSharingPermission(ctx, "KR", "10001", ids); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.GetMemberServerImages(ctx, "KR", []string{"10001"}); err != nil || len(got) != 1 || !sameSet(got[0].SharedLoginIDs, ids) {
+		t.Errorf("member view: %+v, %v", got, err)
+	}
+
+	for _, call := range []func(context.Context, string, string, []string) error{c.AddServerImageSharingPermission, c.RemoveServerImageSharingPermission} {
+		if err := call(ctx, "KR", "99999", ids); !errors.Is(err, ncloud.ErrNotFound) {
+			t.Errorf("unknown image: %v", err)
+		}
+		if err := call(ctx, "JPN", "10002", ids); !errors.Is(err, ncloud.ErrNotFound) {
+			t.Errorf("image of another region: %v", err)
+		}
+		apiError(call(ctx, "KR", "10003", ids), "1100070") // INIT
+		apiError(call(ctx, "KR", "10004", ids), "1100070") // TERMT
+		apiError(call(ctx, "KR", "50001", ids), "1100071") // NCP's
+	}
+	if img := read("50001"); img.Type.Code != ncloud.ServerImageTypeNCP || img.SharedLoginIDs == nil {
+		t.Errorf("NCP image: %+v", img)
+	}
+	if img := read("10004"); img.Status.Code != "TERMT" || img.Status.CodeName == "" {
+		t.Errorf("TERMT image: %+v", img)
+	}
+}
+
+// TestServerImageSharingRetries: add and remove are retried like every
+// call. A retry after throttling goes through; a retry after an applied
+// add whose answer was lost is refused, and the error is NCP's answer.
+func TestServerImageSharingRetries(t *testing.T) {
+	s, c := emulatorAndClient(t, 0)
+	ctx := context.Background()
+	s.InjectFault(emulator.Fault{Operation: "addServerImageSharingPermission", Count: 1, ErrorCode: "410"})
+	if err := c.AddServerImageSharingPermission(ctx, "KR", "10002", []string{"a@example.com"}); err != nil {
+		t.Fatalf("add after throttling: %v", err)
+	}
+	if n := s.Calls("addServerImageSharingPermission"); n != 2 {
+		t.Errorf("%d attempts, want 2", n)
+	}
+
+	s.ResetCalls()
+	s.InjectFault(emulator.Fault{Operation: "addServerImageSharingPermission", Count: 1, DropAfterApply: true})
+	err := c.AddServerImageSharingPermission(ctx, "KR", "10002", []string{"b@example.com"})
+	var apiErr *ncloud.Error
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != "1100072" || apiErr.Attempts != 2 ||
+		!strings.Contains(apiErr.Message, "b@example.com") {
+		t.Errorf("add retried after a lost answer: %v", err)
+	}
+	if img, _ := s.Image("10002"); !slices.Equal(img.SharedLoginIDs, []string{"a@example.com", "b@example.com"}) {
+		t.Errorf("the first attempt was not applied: %q", img.SharedLoginIDs)
+	}
+
+	s.ResetCalls()
+	s.InjectFault(emulator.Fault{Operation: "removeServerImageSharingPermission", Count: 1, DropAfterApply: true})
+	err = c.RemoveServerImageSharingPermission(ctx, "KR", "10002", []string{"a@example.com"})
+	if !errors.As(err, &apiErr) || apiErr.Code != "1100073" || apiErr.Attempts != 2 {
+		t.Errorf("remove retried after a lost answer: %v", err)
+	}
+	reqs := s.Requests()
+	if len(reqs) != 2 || reqs[0].Status != 0 || reqs[1].Status != 400 || reqs[1].Method != "POST" ||
+		reqs[1].Params.Get("targetLoginIdList.1") != "a@example.com" || reqs[1].Params.Get("serverImageNo") != "10002" {
+		t.Errorf("recorded: %+v", reqs)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
@@ -129,7 +241,9 @@ func sameSet(a, b []string) bool {
 // TestSlowResponseIsRetried: an answer slower than the per-attempt timeout
 // is given up and the call retried, for each operation the provider makes.
 // (The emulator abandons the slow attempt when its client goes away; a real
-// API may apply it, which the retry of a set repeats harmlessly.)
+// API may apply it, which the retry of a set repeats harmlessly, and the
+// retry of an add or remove may then be refused: see
+// TestServerImageSharingRetries.)
 func TestSlowResponseIsRetried(t *testing.T) {
 	s, c := emulatorAndClient(t, 200*time.Millisecond)
 	ctx := context.Background()
@@ -154,6 +268,19 @@ func TestSlowResponseIsRetried(t *testing.T) {
 		{"getServerImageDetail", func() error {
 			_, err := c.GetServerImage(ctx, "KR", "10002")
 			return err
+		}},
+		{"getServerImageList", func() error {
+			imgs, err := c.GetServerImages(ctx, "KR", []string{"10002"})
+			if err == nil && len(imgs) != 1 {
+				err = errors.New("image 10002 missing from the answer")
+			}
+			return err
+		}},
+		{"addServerImageSharingPermission", func() error {
+			return c.AddServerImageSharingPermission(ctx, "KR", "10002", []string{"a@example.com"})
+		}},
+		{"removeServerImageSharingPermission", func() error {
+			return c.RemoveServerImageSharingPermission(ctx, "KR", "10002", []string{"a@example.com"})
 		}},
 	}
 	for _, tc := range calls {

@@ -11,7 +11,8 @@ import (
 	"unicode/utf8"
 )
 
-// ErrNotFound is wrapped by the getters when the image does not exist.
+// ErrNotFound is wrapped by the getters, and by the server image sharing
+// writes, when the image does not exist.
 var ErrNotFound = errors.New("not found")
 
 // Error is every non-2xx answer, and a 2xx answer that is unparsable or

@@ -207,6 +207,12 @@ var clientOperations = map[string]func(context.Context, *Client) ([][]string, er
 		}
 		return ids, err
 	},
+	"addServerImageSharingPermission": func(ctx context.Context, c *Client) ([][]string, error) {
+		return nil, c.AddServerImageSharingPermission(ctx, "KR", "1", []string{"a@example.com"})
+	},
+	"removeServerImageSharingPermission": func(ctx context.Context, c *Client) ([][]string, error) {
+		return nil, c.RemoveServerImageSharingPermission(ctx, "KR", "1", []string{"a@example.com"})
+	},
 	"getServerImageDetail": func(ctx context.Context, c *Client) ([][]string, error) {
 		img, err := c.GetServerImage(ctx, "KR", "1")
 		if err != nil {

@@ -35,11 +35,13 @@ type MemberServerImage struct {
 
 // ServerImage is an image of the newer server image API, which also covers KVM.
 type ServerImage struct {
-	No          string
-	Name        string
-	Type        CommonCode // ServerImageTypeSelf or ServerImageTypeNCP
-	Hypervisor  CommonCode // HypervisorXEN, HypervisorKVM (or RHV, in gov)
-	Status      CommonCode // StatusInit, StatusCreated, StatusFailed
+	No         string
+	Name       string
+	Type       CommonCode // ServerImageTypeSelf or ServerImageTypeNCP
+	Hypervisor CommonCode // HypervisorXEN, HypervisorKVM (or RHV, in gov)
+	// Status is StatusInit, StatusCreated, StatusFailed or another code
+	// (an image being deleted, say): NCP shares only StatusCreated images.
+	Status      CommonCode
 	ShareStatus CommonCode // as MemberServerImage.ShareStatus
 	// SharedLoginIDs is never nil: empty when shared with nobody.
 	SharedLoginIDs []string
@@ -184,19 +186,70 @@ func (c *Client) GetServerImage(ctx context.Context, region, no string) (*Server
 	params := regionParams(region)
 	params.Set("serverImageNo", no)
 	var out serverImageList
-	err := c.call(ctx, "getServerImageDetail", http.MethodGet, params, &out)
-	var apiErr *Error
-	if errors.As(err, &apiErr) && !apiErr.Gateway && apiErr.Code == ReturnCodeServerImageNotFound {
-		return nil, fmt.Errorf("ncloud: server image %s: %w: %w", no, ErrNotFound, err)
-	}
-	if err != nil {
-		return nil, err
+	if err := c.call(ctx, "getServerImageDetail", http.MethodGet, params, &out); err != nil {
+		return nil, serverImageError(no, err)
 	}
 	if len(out.Images) == 0 {
 		return nil, fmt.Errorf("ncloud: server image %s: %w", no, ErrNotFound)
 	}
 	img := out.Images[0].image()
 	return &img, nil
+}
+
+// AddServerImageSharingPermission shares a server image (KVM or XEN) with
+// loginIDs, in addition to the logins it is shared with already
+// (addServerImageSharingPermission). RemoveServerImageSharingPermission
+// undoes it; there is no operation that sets the whole list.
+//
+// loginIDs must not be empty: the API requires at least one, so an empty
+// list is the caller's mistake and returns an error without any call. An
+// image the API does not hold gives an error wrapping ErrNotFound.
+//
+// The documented answer carries no image: read the image to learn its
+// share status. The call is not idempotent, and is retried like every
+// other (after throttling, a gateway error, a lost connection or an
+// attempt with no answer in time): when an attempt was applied but its
+// answer lost, the retry may meet an API error (the login is shared
+// already), returned as an *Error with the API's returnCode. Whatever the
+// error, read the image to learn what the API holds.
+func (c *Client) AddServerImageSharingPermission(ctx context.Context, region, no string, loginIDs []string) error {
+	return c.serverImageSharing(ctx, "addServerImageSharingPermission", region, no, loginIDs)
+}
+
+// RemoveServerImageSharingPermission stops sharing a server image with
+// loginIDs (removeServerImageSharingPermission). It is
+// AddServerImageSharingPermission's opposite, with the same rules: at least
+// one login ID, ErrNotFound for an unknown image, no image in the answer,
+// and an API error on a retry whose first attempt was applied (the login is
+// no longer shared).
+func (c *Client) RemoveServerImageSharingPermission(ctx context.Context, region, no string, loginIDs []string) error {
+	return c.serverImageSharing(ctx, "removeServerImageSharingPermission", region, no, loginIDs)
+}
+
+func (c *Client) serverImageSharing(ctx context.Context, op, region, no string, loginIDs []string) error {
+	if len(loginIDs) == 0 {
+		return fmt.Errorf("ncloud %s: server image %s: no login IDs given (the API takes at least one)", op, no)
+	}
+	params := regionParams(region)
+	params.Set("serverImageNo", no)
+	addList(params, "targetLoginIdList", loginIDs)
+	// The answer's header is checked by call; what may follow it (the SDK's
+	// type has a serverImageList) is not documented, so it is not read.
+	var out struct{}
+	if err := c.call(ctx, op, http.MethodPost, params, &out); err != nil {
+		return serverImageError(no, err)
+	}
+	return nil
+}
+
+// serverImageError wraps ErrNotFound around an API error answering
+// ReturnCodeServerImageNotFound, and returns any other error as it is.
+func serverImageError(no string, err error) error {
+	var apiErr *Error
+	if errors.As(err, &apiErr) && !apiErr.Gateway && apiErr.Code == ReturnCodeServerImageNotFound {
+		return fmt.Errorf("ncloud: server image %s: %w: %w", no, ErrNotFound, err)
+	}
+	return err
 }
 
 // regionParams starts a parameter set; an empty region sends no regionCode,

@@ -50,7 +50,11 @@ func exchangeOf(ctx context.Context) *exchange {
 // exchange.
 //
 // Retrying setMemberServerImageSharingPermission is safe: it replaces the
-// whole shared set, so applying it twice gives the same result.
+// whole shared set, so applying it twice gives the same result. The add and
+// remove operations are not idempotent: a retry after an attempt that was
+// applied but whose answer was lost may be refused by the API, and that
+// refusal is returned as the *Error it is (see
+// AddServerImageSharingPermission).
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	x := exchangeOf(ctx)
 	x.attempts++

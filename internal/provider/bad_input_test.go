@@ -39,6 +39,9 @@ func badInputConfig(b reliability.BadInput, env *testEnv, skewed *emulator.Serve
 
 // badInputResource is a row's sharing resource, named "test".
 func badInputResource(r reliability.Resource) string {
+	if r.Server {
+		return serverKindT.resource(r.ImageNo, r.LoginIDs...)
+	}
 	if r.Region == "" {
 		return sharingResource(r.ImageNo, r.LoginIDs...)
 	}
@@ -58,6 +61,8 @@ func TestAccBadInput(t *testing.T) {
 	env := newTestEnv(t)
 	env.needEmulator(t)
 	env.emu.PutImage(emulator.Image{No: reliability.FailedImageNo, Name: "broken", Status: "CREFL"})
+	env.emu.PutImage(emulator.Image{No: reliability.PublicImageNo, Name: "rocky-8.10", Hypervisor: "KVM", Type: "NCP"})
+	env.emu.PutImage(emulator.Image{No: reliability.FailedKVMImageNo, Name: "broken-kvm", Hypervisor: "KVM", Status: "CREFL"})
 	skewed := emulator.New(emulator.Options{AccessKey: testAccessKey, SecretKey: testSecretKey,
 		Now: func() time.Time { return time.Now().Add(10 * time.Minute) }})
 	if err := skewed.Start(); err != nil {
@@ -87,7 +92,11 @@ func TestAccBadInput(t *testing.T) {
 		}
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProviders, Steps: steps})
-	if n := env.emu.Calls(setOperation) + skewed.Calls(setOperation); n != 0 {
-		t.Errorf("%s was called %d times: bad input must fail before any write", setOperation, n)
+	writes := 0
+	for _, k := range testKinds {
+		writes += env.writes(k) + (&testEnv{emu: skewed}).writes(k)
+	}
+	if writes != 0 {
+		t.Errorf("%d write calls: bad input must fail before any write", writes)
 	}
 }

@@ -29,7 +29,8 @@ const (
 
 // TestCallCountTargets runs the real terraform CLI against the emulator
 // through the benchmark's Runner (internal/benchmark) and asserts the
-// call-count targets of the benchmark issue. Calls are deterministic and
+// call-count targets of the benchmark issues, for the member server image
+// resource and for the server image resource. Calls are deterministic and
 // asserted; times are not, and are only logged. It runs against its own
 // emulator, also in live mode.
 //
@@ -55,18 +56,15 @@ func TestCallCountTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The member server image resource (XEN).
 	t.Run("create_plan_update", func(t *testing.T) {
 		runner, progress := newTargetsRunner(t, tf, bin)
-		run := runner.RunSharing(t.Context(), targetsN)
-		n := run.N
-		for _, p := range benchmark.Phases {
-			if m, ran := benchmark.PhaseAt(run.Ours, p); ran {
-				t.Logf("%-15s %s", p.String()+":", m.Summary())
-			}
-		}
+		run := runner.RunSharing(t.Context(), benchmark.MemberSharing, targetsN)
+		n, ms := run.N, run.Member
+		logPhases(t, ms)
 		readLimit := n/5 + 2
 
-		if m, ok := phaseForTargets(t, run, benchmark.Create); ok {
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Create); ok {
 			if m.Total > 2*n {
 				t.Errorf("create of %d resources: %d calls, want at most 2N = %d; by operation: %s",
 					n, m.Total, 2*n, m.Summary())
@@ -77,7 +75,7 @@ func TestCallCountTargets(t *testing.T) {
 			}
 		}
 
-		if m, ok := phaseForTargets(t, run, benchmark.Plan); ok {
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Plan); ok {
 			if m.Total > readLimit {
 				t.Errorf("no-change plan of %d resources at -parallelism=%d: %d calls, want at most N/5 + 2 = %d; by operation: %s",
 					n, targetsParallelism, m.Total, readLimit, m.Summary())
@@ -87,7 +85,7 @@ func TestCallCountTargets(t *testing.T) {
 			}
 		}
 
-		if m, ok := phaseForTargets(t, run, benchmark.Update); ok {
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Update); ok {
 			changed := benchmark.ChangedCount(n)
 			if w := m.Writes(); w != changed {
 				t.Errorf("update of %d of %d resources: %d writes, want one per changed resource = %d; by operation: %s",
@@ -97,7 +95,7 @@ func TestCallCountTargets(t *testing.T) {
 			// refresh's list calls, which read each image once; no image
 			// is looked up in the plan. The number of list calls depends on
 			// how the reads fall into batches; the images they name do not.
-			if images, unfiltered := imagesListed(progress.phase(benchmark.Update)); images > n || unfiltered > 0 {
+			if images, unfiltered := imagesListed(progress.phase(benchmark.Update), listOperation); images > n || unfiltered > 0 {
 				t.Errorf("update of %d of %d resources: the list calls named %d images and %d listed every image, "+
 					"want at most %d, each image once, by the refresh (more: the plan looked images up); by operation: %s",
 					changed, n, images, unfiltered, n, m.Summary())
@@ -115,7 +113,79 @@ func TestCallCountTargets(t *testing.T) {
 		}
 
 		// Not a target, but a destroy that fails is a failure of the provider.
-		phaseForTargets(t, run, benchmark.Destroy)
+		phaseForTargets(t, ms, n, benchmark.Destroy)
+	})
+
+	// The server image resource (KVM): a create reads the image (batched:
+	// its share of the list calls) and adds the logins; an update removes
+	// the logins to drop and adds the logins to add, one call per side
+	// that changed, between a read before and a read after.
+	t.Run("server_create_plan_update", func(t *testing.T) {
+		runner, progress := newTargetsRunner(t, tf, bin)
+		run := runner.RunSharing(t.Context(), benchmark.ServerSharing, targetsN)
+		n, ms := run.N, run.Server
+		logPhases(t, ms)
+		readLimit := n/5 + 2
+
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Create); ok {
+			if m.Total > 2*n {
+				t.Errorf("create of %d server image shares: %d calls, want at most 2N = %d; by operation: %s",
+					n, m.Total, 2*n, m.Summary())
+			}
+			adds, removes := m.Calls[benchmark.AddServerOperation], m.Calls[benchmark.RemoveServerOperation]
+			if adds != n || removes != 0 || m.Writes() != n {
+				t.Errorf("create of %d fresh server image shares: %d adds, %d removes, %d writes in all; "+
+					"want one add per resource = %d and nothing else written; by operation: %s",
+					n, adds, removes, m.Writes(), n, m.Summary())
+			}
+		}
+
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Plan); ok {
+			if m.Total > readLimit {
+				t.Errorf("no-change plan of %d server image shares at -parallelism=%d: %d calls, want at most N/5 + 2 = %d; by operation: %s",
+					n, targetsParallelism, m.Total, readLimit, m.Summary())
+			}
+			if w := m.Writes(); w != 0 {
+				t.Errorf("no-change plan of %d server image shares: %d writes, want none; by operation: %s", n, w, m.Summary())
+			}
+		}
+
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Update); ok {
+			// Each changed resource drops one login and adds one: one remove
+			// and one add each.
+			changed := benchmark.ChangedCount(n)
+			adds, removes := m.Calls[benchmark.AddServerOperation], m.Calls[benchmark.RemoveServerOperation]
+			if removes != changed || adds != changed || m.Writes() != removes+adds {
+				t.Errorf("update of %d of %d server image shares, each swapping one login: %d removes, %d adds, %d writes in all; "+
+					"want one write per side that changed: %d removes and %d adds; by operation: %s",
+					changed, n, removes, adds, m.Writes(), changed, changed, m.Summary())
+			}
+			// The image number did not change: the plan looks no image up.
+			// The list calls read each image once for the refresh, and each
+			// changed image before and after its write.
+			want := n + 2*changed
+			if images, unfiltered := imagesListed(progress.phase(benchmark.Update), serverListOperation); images > want || unfiltered > 0 {
+				t.Errorf("update of %d of %d server image shares: the list calls named %d images and %d listed every image, "+
+					"want at most %d (each image once for the refresh, each changed image before and after its write); by operation: %s",
+					changed, n, images, unfiltered, want, m.Summary())
+			}
+			if other := nonListReads(m); len(other) > 0 {
+				t.Errorf("update of %d of %d server image shares: reads other than list calls (%s), want none: "+
+					"the image number did not change, so the plan must not look the image up; by operation: %s",
+					changed, n, strings.Join(other, ", "), m.Summary())
+			}
+		}
+
+		// A destroy is an update to no logins: one remove per resource, and
+		// no add, as there is no call for an empty side.
+		if m, ok := phaseForTargets(t, ms, n, benchmark.Destroy); ok {
+			adds, removes := m.Calls[benchmark.AddServerOperation], m.Calls[benchmark.RemoveServerOperation]
+			if removes != n || adds != 0 || m.Writes() != n {
+				t.Errorf("destroy of %d server image shares: %d removes, %d adds, %d writes in all; "+
+					"want one remove per resource = %d and nothing else written; by operation: %s",
+					n, removes, adds, m.Writes(), n, m.Summary())
+			}
+		}
 	})
 
 	t.Run("throttled", func(t *testing.T) {
@@ -137,17 +207,39 @@ func TestCallCountTargets(t *testing.T) {
 	})
 }
 
-// phaseForTargets returns the measurement of phase p, reporting an error
-// when the phase failed or did not run because an earlier one failed.
-func phaseForTargets(t *testing.T, run benchmark.Run, p benchmark.Phase) (benchmark.Measurement, bool) {
+// serverListOperation is the server image API's list call, which reads the
+// server image resources' images in batches.
+const serverListOperation = "getServerImageList"
+
+// listNoParams are the list calls' parameters that name an image, by
+// operation, without their index.
+var listNoParams = map[string]string{
+	listOperation:       "memberServerImageInstanceNoList.",
+	serverListOperation: "serverImageNoList.",
+}
+
+// logPhases logs the calls of each phase that ran.
+func logPhases(t *testing.T, ms []benchmark.Measurement) {
 	t.Helper()
-	m, ran := benchmark.PhaseAt(run.Ours, p)
+	for _, p := range benchmark.Phases {
+		if m, ran := benchmark.PhaseAt(ms, p); ran {
+			t.Logf("%-15s %s", p.String()+":", m.Summary())
+		}
+	}
+}
+
+// phaseForTargets returns the measurement of phase p of n resources,
+// reporting an error when the phase failed or did not run because an
+// earlier one failed.
+func phaseForTargets(t *testing.T, ms []benchmark.Measurement, n int, p benchmark.Phase) (benchmark.Measurement, bool) {
+	t.Helper()
+	m, ran := benchmark.PhaseAt(ms, p)
 	switch {
 	case !ran:
-		t.Errorf("%s of %d resources: not run, an earlier phase failed", p, run.N)
+		t.Errorf("%s of %d resources: not run, an earlier phase failed", p, n)
 		return m, false
 	case m.Err != nil:
-		t.Errorf("%s of %d resources failed (%s):\n%v", p, run.N, m.Summary(), m.Err)
+		t.Errorf("%s of %d resources failed (%s):\n%v", p, n, m.Summary(), m.Err)
 		return m, false
 	}
 	return m, true
@@ -208,8 +300,10 @@ func (l *phaseLog) Write(p []byte) (int, error) {
 	reqs := l.emu.Requests()
 	l.requests = append(l.requests, reqs)
 	l.t.Log(strings.TrimRight(string(p), "\n"))
-	if sizes := listBatchSizes(reqs); len(sizes) > 0 {
-		l.t.Logf("  images per %s call, in order: %v", listOperation, sizes)
+	for _, op := range []string{listOperation, serverListOperation} {
+		if sizes := listBatchSizes(reqs, op); len(sizes) > 0 {
+			l.t.Logf("  images per %s call, in order: %v", op, sizes)
+		}
 	}
 	return len(p), nil
 }
@@ -222,17 +316,17 @@ func (l *phaseLog) phase(p benchmark.Phase) []emulator.RecordedRequest {
 	return l.requests[p]
 }
 
-// listBatchSizes is the number of images each list call asked for; 0 is a
-// call for every image.
-func listBatchSizes(reqs []emulator.RecordedRequest) []int {
+// listBatchSizes is the number of images each call of the list operation op
+// asked for; 0 is a call for every image.
+func listBatchSizes(reqs []emulator.RecordedRequest, op string) []int {
 	var sizes []int
 	for _, req := range reqs {
-		if req.Operation != listOperation {
+		if req.Operation != op {
 			continue
 		}
 		n := 0
 		for k := range req.Params {
-			if strings.HasPrefix(k, "memberServerImageInstanceNoList.") {
+			if strings.HasPrefix(k, listNoParams[op]) {
 				n++
 			}
 		}
@@ -241,11 +335,11 @@ func listBatchSizes(reqs []emulator.RecordedRequest) []int {
 	return sizes
 }
 
-// imagesListed is the number of image numbers that the list calls of reqs
-// asked for, in all, and the number of list calls that named no image (a
-// call for every image).
-func imagesListed(reqs []emulator.RecordedRequest) (images, unfiltered int) {
-	for _, n := range listBatchSizes(reqs) {
+// imagesListed is the number of image numbers that the calls of the list
+// operation op in reqs asked for, in all, and the number of those calls that
+// named no image (a call for every image).
+func imagesListed(reqs []emulator.RecordedRequest, op string) (images, unfiltered int) {
+	for _, n := range listBatchSizes(reqs, op) {
 		images += n
 		if n == 0 {
 			unfiltered++

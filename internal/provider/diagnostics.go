@@ -31,7 +31,7 @@ func errorDetail(err error) string {
 	if !errors.As(err, &apiErr) {
 		return err.Error()
 	}
-	return fmt.Sprintf("%s\n\n%s", apiErr.Error(), remedy(apiErr))
+	return fmt.Sprintf("%s\n\n%s", err.Error(), remedy(apiErr))
 }
 
 const (

@@ -65,6 +65,7 @@ type providerModel struct {
 type providerData struct {
 	client       *ncloud.Client
 	memberImages *imageread.Reader[ncloud.MemberServerImage]
+	serverImages *imageread.Reader[ncloud.ServerImage]
 	region       string
 	writes       ownership.Writes
 	claims       ownership.Claims
@@ -77,7 +78,7 @@ func (p *ncloudimageProvider) Metadata(_ context.Context, _ provider.MetadataReq
 
 func (p *ncloudimageProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages NAVER Cloud Platform (NCP) server images: who a member server image is shared with. " +
+		MarkdownDescription: "Manages NAVER Cloud Platform (NCP) server images: who an image of the account is shared with (XEN member server images and KVM server images). " +
 			"Settings and environment variables are the same as the official `ncloud` provider's.",
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
@@ -228,17 +229,17 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 		return
 	}
 	tflog.Debug(ctx, "configured NCP API client", map[string]any{"base_url": baseURL, "region": region})
-	data := &providerData{client: client, memberImages: imageread.MemberImages(client), region: region}
+	data := &providerData{client: client, memberImages: imageread.MemberImages(client), serverImages: imageread.ServerImages(client), region: region}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
 
 func (p *ncloudimageProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newMemberSharingResource}
+	return []func() resource.Resource{newMemberSharingResource, newServerSharingResource}
 }
 
 func (p *ncloudimageProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{newMemberSharingDataSource, newServerSharingDataSource}
 }
 
 // setting returns the configured value, else the first non-empty environment variable.

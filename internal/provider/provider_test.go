@@ -28,7 +28,10 @@ import (
 //	                              sharing the tests may overwrite (they leave it shared with nobody)
 //	NCLOUDIMAGE_ACC_IMAGE_NO_2    a second such image (for the replace test; skipped if unset)
 //	NCLOUDIMAGE_ACC_LOGIN_IDS     two or more login IDs of other NCP accounts, comma-separated
-//	NCLOUDIMAGE_ACC_KVM_IMAGE_NO  a KVM server image (for the KVM test; skipped if unset)
+//	NCLOUDIMAGE_ACC_KVM_IMAGE_NO  a KVM server image of the account in status CREAT whose sharing
+//	                              the tests may overwrite (the server image resource's tests and
+//	                              the member resource's KVM test; skipped if unset)
+//	NCLOUDIMAGE_ACC_KVM_IMAGE_NO_2 a second such image (skipped if unset)
 //
 // Tests that change the API's state out of band or inject faults need the
 // emulator and are skipped in live mode.
@@ -40,6 +43,7 @@ const (
 	testImageNo      = reliability.ImageNo
 	testImageNo2     = "20002"
 	testKVMImageNo   = reliability.KVMImageNo
+	testKVMImageNo2  = "20004"
 	testMissingImage = reliability.MissingImageNo
 	resourceAddress  = "ncloudimage_member_server_image_sharing_permission.test"
 )
@@ -57,11 +61,12 @@ func liveMode() bool { return os.Getenv("NCLOUDIMAGE_ACC_LIVE") == "1" }
 
 // testEnv is the NCP one acceptance test runs against.
 type testEnv struct {
-	emu        *emulator.Server // nil in live mode
-	imageNo    string
-	imageNo2   string
-	kvmImageNo string
-	loginIDs   []string
+	emu         *emulator.Server // nil in live mode
+	imageNo     string
+	imageNo2    string
+	kvmImageNo  string
+	kvmImageNo2 string
+	loginIDs    []string
 }
 
 func newTestEnv(t *testing.T) *testEnv {
@@ -71,10 +76,11 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	if liveMode() {
 		env := &testEnv{
-			imageNo:    os.Getenv("NCLOUDIMAGE_ACC_IMAGE_NO"),
-			imageNo2:   os.Getenv("NCLOUDIMAGE_ACC_IMAGE_NO_2"),
-			kvmImageNo: os.Getenv("NCLOUDIMAGE_ACC_KVM_IMAGE_NO"),
-			loginIDs:   strings.Split(os.Getenv("NCLOUDIMAGE_ACC_LOGIN_IDS"), ","),
+			imageNo:     os.Getenv("NCLOUDIMAGE_ACC_IMAGE_NO"),
+			imageNo2:    os.Getenv("NCLOUDIMAGE_ACC_IMAGE_NO_2"),
+			kvmImageNo:  os.Getenv("NCLOUDIMAGE_ACC_KVM_IMAGE_NO"),
+			kvmImageNo2: os.Getenv("NCLOUDIMAGE_ACC_KVM_IMAGE_NO_2"),
+			loginIDs:    strings.Split(os.Getenv("NCLOUDIMAGE_ACC_LOGIN_IDS"), ","),
 		}
 		if env.imageNo == "" || len(env.loginIDs) < 2 {
 			t.Fatal("live mode needs NCLOUDIMAGE_ACC_IMAGE_NO and NCLOUDIMAGE_ACC_LOGIN_IDS (two or more, comma-separated)")
@@ -90,12 +96,14 @@ func newTestEnv(t *testing.T) *testEnv {
 	emu.PutImage(emulator.Image{No: testImageNo, Name: "golden-ubuntu", Hypervisor: "XEN", Status: "CREAT"})
 	emu.PutImage(emulator.Image{No: testImageNo2, Name: "golden-rocky", Hypervisor: "XEN", Status: "CREAT"})
 	emu.PutImage(emulator.Image{No: testKVMImageNo, Name: "golden-kvm", Hypervisor: "KVM", Status: "CREAT"})
+	emu.PutImage(emulator.Image{No: testKVMImageNo2, Name: "golden-kvm-2", Hypervisor: "KVM", Status: "CREAT"})
 	return &testEnv{
-		emu:        emu,
-		imageNo:    testImageNo,
-		imageNo2:   testImageNo2,
-		kvmImageNo: testKVMImageNo,
-		loginIDs:   []string{"alice@example.com", "bob@example.com"},
+		emu:         emu,
+		imageNo:     testImageNo,
+		imageNo2:    testImageNo2,
+		kvmImageNo:  testKVMImageNo,
+		kvmImageNo2: testKVMImageNo2,
+		loginIDs:    []string{"alice@example.com", "bob@example.com"},
 	}
 }
 

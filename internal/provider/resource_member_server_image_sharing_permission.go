@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,6 +32,21 @@ type memberModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
+type memberDataModel struct {
+	ID             types.String `tfsdk:"id"`
+	No             types.String `tfsdk:"member_server_image_no"`
+	Region         types.String `tfsdk:"region"`
+	SharedLoginIDs types.Set    `tfsdk:"shared_login_ids"`
+	ShareStatus    types.String `tfsdk:"share_status"`
+	Name           types.String `tfsdk:"name"`
+	Status         types.String `tfsdk:"status"`
+	Hypervisor     types.String `tfsdk:"hypervisor"`
+}
+
+func newMemberSharingDataSource() datasource.DataSource {
+	return &sharingDataSource[memberDataModel]{kind: memberKind{}}
+}
+
 type memberKind struct{}
 
 func (memberKind) typeName() string    { return "ncloudimage_member_server_image_sharing_permission" }
@@ -40,23 +56,15 @@ func (memberKind) noun() string        { return "member server image" }
 func (memberKind) description() string {
 	return "Manages the exact set of NCP login IDs a member server image (a XEN \"my server image\") is shared with. " +
 		"The resource is authoritative: it removes logins that were added outside Terraform. " +
-		"KVM images are rejected at plan time, as the member server image API does not support them."
+		"KVM images are rejected at plan time, as the member server image API does not support them: share them with `ncloudimage_server_image_sharing_permission`."
 }
 
 func (memberKind) get(ctx context.Context, d *providerData, k ncloud.ImageKey) (*sharedImage, error) {
-	img, err := d.memberImages.Get(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	return memberImage(img), nil
+	return readShared(ctx, d.memberImages, k, memberImage)
 }
 
 func (memberKind) recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool) {
-	img, ok := d.memberImages.Recent(k)
-	if !ok {
-		return nil, false
-	}
-	return memberImage(img), true
+	return recentShared(d.memberImages, k, memberImage)
 }
 
 // check rejects a failed image, and explains a number the member server
@@ -80,21 +88,39 @@ func (memberKind) check(ctx context.Context, d *providerData, k ncloud.ImageKey,
 	switch {
 	case err == nil && serverImage.Hypervisor.Code == ncloud.HypervisorKVM:
 		diags.AddAttributeError(at, fmt.Sprintf("Server image %s is a KVM image", no),
-			fmt.Sprintf("The image %s (%q) runs on KVM. KVM images are not supported by member server image sharing "+
-				"(setMemberServerImageSharingPermission). Share KVM images through the server image API "+
-				"(addServerImageSharingPermission / removeServerImageSharingPermission) instead.", no, serverImage.Name))
+			fmt.Sprintf("The image %s (%q) runs on KVM, which member server image sharing (setMemberServerImageSharingPermission) "+
+				"does not support. Share it with %s, which uses the server image API (addServerImageSharingPermission / "+
+				"removeServerImageSharingPermission): change the resource type and the image number's attribute, and keep the rest:\n\n"+
+				"  resource \"%s\" \"...\" {\n    %s = \"%s\"\n\n"+
+				"instead of\n\n"+
+				"  resource \"%s\" \"...\" {\n    %s = \"%s\"",
+				no, serverImage.Name, serverKind{}.typeName(),
+				serverKind{}.typeName(), serverKind{}.noAttribute(), no,
+				memberKind{}.typeName(), memberKind{}.noAttribute(), no))
 	case err == nil:
 		diags.AddAttributeError(at, fmt.Sprintf("Server image %s is not a member server image", no),
 			fmt.Sprintf("The image %s (%q, hypervisor %s) exists in the server image API but not in the member server image API, "+
 				"so member server image sharing cannot manage it.", no, serverImage.Name, serverImage.Hypervisor.Code))
 	case errors.Is(err, ncloud.ErrNotFound):
 		missing = true
-		diags.AddAttributeError(at, fmt.Sprintf("Member server image %s not found", no),
-			fmt.Sprintf("No image numbered %s exists in region %s. Check member_server_image_no and region.", no, k.Region))
+		diags.Append(notFoundDiag(memberKind{}.noun(), memberKind{}.noAttribute(), k, at)...)
 	default:
 		diags.AddAttributeError(at, fmt.Sprintf("Cannot look up server image %s", no), errorDetail(err))
 	}
 	return missing, diags
+}
+
+// dataMissing says which data source reads a KVM image.
+func (m memberKind) dataMissing(ctx context.Context, d *providerData, k ncloud.ImageKey, at path.Path) diag.Diagnostics {
+	serverImage, err := d.client.GetServerImage(ctx, k.Region, k.No)
+	if err == nil && serverImage.Hypervisor.Code == ncloud.HypervisorKVM {
+		var diags diag.Diagnostics
+		diags.AddAttributeError(at, fmt.Sprintf("Server image %s is a KVM image", k.No),
+			fmt.Sprintf("The image %s (%q) runs on KVM, and the member server image API holds XEN images only. "+
+				"Read its sharing with data \"%s\", whose %s = \"%s\".", k.No, serverImage.Name, serverKind{}.typeName(), serverKind{}.noAttribute(), k.No))
+		return diags
+	}
+	return notFoundDiag(m.noun(), m.noAttribute(), k, at)
 }
 
 // write replaces the whole set in one call, whose answer shows the image.
@@ -107,5 +133,8 @@ func (memberKind) write(ctx context.Context, d *providerData, k ncloud.ImageKey,
 }
 
 func memberImage(img *ncloud.MemberServerImage) *sharedImage {
-	return &sharedImage{No: img.InstanceNo, Name: img.Name, Status: img.Status, ShareStatus: img.ShareStatus.Code, SharedLoginIDs: img.SharedLoginIDs}
+	// The member server image API holds XEN images only, and has no
+	// hypervisor field.
+	return &sharedImage{No: img.InstanceNo, Name: img.Name, Status: img.Status, Hypervisor: ncloud.HypervisorXEN, Type: ncloud.ServerImageTypeSelf,
+		ShareStatus: img.ShareStatus.Code, SharedLoginIDs: img.SharedLoginIDs}
 }

@@ -76,120 +76,114 @@ func (r warningRecorder) PlanResourceChange(ctx context.Context, req *tfprotov6.
 	return resp, err
 }
 
-// setCalls asserts how many set calls the emulator received in all.
-func (e *testEnv) setCalls(want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.emu == nil {
-			return nil
-		}
-		if n := e.emu.Calls(setOperation); n != want {
-			return fmt.Errorf("%s was called %d times, want %d", setOperation, n, want)
-		}
-		return nil
-	}
-}
-
-// withLifecycle is the resource "test" with a lifecycle block.
-func (e *testEnv) withLifecycle(lifecycle, imageNo string, loginIDs ...string) string {
-	res := strings.TrimSuffix(strings.TrimSpace(sharingResource(imageNo, loginIDs...)), "}")
+// withLifecycle is the kind's resource "test" with a lifecycle block.
+func (e *testEnv) withLifecycle(k testKind, lifecycle, imageNo string, loginIDs ...string) string {
+	res := strings.TrimSuffix(strings.TrimSpace(k.resource(imageNo, loginIDs...)), "}")
 	return e.config(res + "  lifecycle {\n    " + lifecycle + "\n  }\n}\n")
 }
 
 func TestAccSharingPermission_destroyAfterImageDeleted(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	var w planWarnings
-	a := env.loginIDs[0]
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: w.providers(),
-		Steps: []resource.TestStep{
-			{Config: env.sharing(env.imageNo, a)},
-			{
-				// terraform destroy (plan -destroy, then apply) refreshes, which
-				// drops the resource, then plans the configuration as a create:
-				// a missing image must not fail that plan.
-				PreConfig: func() { env.emu.DeleteImage(env.imageNo) },
-				Config:    env.sharing(env.imageNo, a),
-				Destroy:   true,
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		env.needEmulator(t)
+		var w planWarnings
+		a := env.loginIDs[0]
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: w.providers(),
+			Steps: []resource.TestStep{
+				{Config: env.sharingOf(k, no, a)},
+				{
+					// terraform destroy (plan -destroy, then apply) refreshes, which
+					// drops the resource, then plans the configuration as a create:
+					// a missing image must not fail that plan.
+					PreConfig: func() { env.emu.DeleteImage(no) },
+					Config:    env.sharingOf(k, no, a),
+					Destroy:   true,
+				},
 			},
-		},
+		})
+		if got := w.matching(capitalized(k.noun)+" "+no+" not found", "a destroy is not affected"); len(got) == 0 {
+			t.Errorf("no plan warning names the missing image; warnings: %q", w.all())
+		}
 	})
-	if got := w.matching("Member server image "+env.imageNo+" not found", "a destroy is not affected"); len(got) == 0 {
-		t.Errorf("no plan warning names the missing image; warnings: %q", w.all())
-	}
 }
 
 func TestAccSharingPermission_destroyWithoutRefreshAfterImageDeleted(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: env.sharing(env.imageNo, env.loginIDs[0]),
-			// The test's closing destroy runs with -refresh=false: the image
-			// is deleted as its write arrives.
-			Check: func(*terraform.State) error {
-				env.emu.InjectFault(emulator.Fault{Operation: setOperation, Count: 1, DeleteImage: env.imageNo})
-				return nil
-			},
-		}},
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		env.needEmulator(t)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{{
+				Config: env.sharingOf(k, no, env.loginIDs[0]),
+				// The test's closing destroy runs with -refresh=false: the image
+				// is deleted as its write arrives.
+				Check: func(*terraform.State) error {
+					env.emu.InjectFault(emulator.Fault{Operation: k.writeOps[0], Count: 1, DeleteImage: no})
+					return nil
+				},
+			}},
+		})
 	})
 }
 
 func TestAccSharingPermission_missingImageFailsBeforeAnyWrite(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	var w planWarnings
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: w.providers(),
-		Steps: []resource.TestStep{{
-			Config:      env.sharing(testMissingImage, env.loginIDs[0]),
-			ExpectError: wrapped(`Member server image `+testMissingImage+` not found`, `Check member_server_image_no and region`),
-		}},
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		env.needEmulator(t)
+		var w planWarnings
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: w.providers(),
+			Steps: []resource.TestStep{{
+				Config:      env.sharingOf(k, testMissingImage, env.loginIDs[0]),
+				ExpectError: wrapped(capitalized(k.noun)+" "+testMissingImage+` not found`, "Check "+k.noAttr+" and region"),
+			}},
+		})
+		if n := env.writes(k); n != 0 {
+			t.Errorf("%d write calls, want 0", n)
+		}
+		if got := w.matching(capitalized(k.noun) + " " + testMissingImage + " not found"); len(got) == 0 {
+			t.Errorf("the plan did not warn; warnings: %q", w.all())
+		}
 	})
-	if n := env.emu.Calls(setOperation); n != 0 {
-		t.Errorf("%s was called %d times, want 0", setOperation, n)
-	}
-	if got := w.matching("Member server image " + testMissingImage + " not found"); len(got) == 0 {
-		t.Errorf("the plan did not warn; warnings: %q", w.all())
-	}
 }
 
 func TestAccSharingPermission_replacements(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	a := env.loginIDs[0]
-	cbd := env.withLifecycle("create_before_destroy = true", env.imageNo, a)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             env.checkRemote(env.imageNo),
-		Steps: []resource.TestStep{
-			{Config: cbd, Check: env.checkRemote(env.imageNo, a)},
-			{
-				// apply -replace: the new object shares the image, then the
-				// old one's delete must not unshare it.
-				Config: cbd,
-				Taint:  []string{resourceAddress},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionCreateBeforeDestroy),
-				}},
-				ConfigStateChecks: expectShared("SHARE", a),
-				Check:             env.checkRemote(env.imageNo, a),
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		a := env.loginIDs[0]
+		cbd := env.withLifecycle(k, "create_before_destroy = true", no, a)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			CheckDestroy:             env.checkRemote(no),
+			Steps: []resource.TestStep{
+				{Config: cbd, Check: env.checkRemote(no, a)},
+				{
+					// apply -replace: the new object shares the image, then the
+					// old one's delete must not unshare it.
+					Config: cbd,
+					Taint:  []string{k.address()},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.address(), plancheck.ResourceActionCreateBeforeDestroy),
+					}},
+					ConfigStateChecks: expectSharedAt(k.address(), "SHARE", a),
+					Check:             env.checkRemote(no, a),
+				},
+				{Config: cbd, PlanOnly: true},
+				{
+					// The same without create_before_destroy: delete, then create.
+					Config: env.sharingOf(k, no, a),
+					Taint:  []string{k.address()},
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.address(), plancheck.ResourceActionDestroyBeforeCreate),
+					}},
+					Check: env.checkRemote(no, a),
+				},
 			},
-			{Config: cbd, PlanOnly: true},
-			{
-				// The same without create_before_destroy: delete, then create.
-				Config: env.sharing(env.imageNo, a),
-				Taint:  []string{resourceAddress},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: env.checkRemote(env.imageNo, a),
-			},
-		},
+		})
 	})
 }
 
@@ -252,174 +246,183 @@ func (c remoteCheck) CheckState(_ context.Context, _ statecheck.CheckStateReques
 
 func TestAccSharingPermission_loginInTwoCases(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	a := env.loginIDs[0]
-	upper := strings.ToUpper(a)
-	twoCases := func() { env.emu.SetSharedLoginIDs(env.imageNo, []string{a, upper}) }
-	oneElement := []statecheck.StateCheck{statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("shared_login_ids"),
-		knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(a)}))}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: env.sharing(env.imageNo, a)},
-			{
-				// A refresh settles on the configured spelling, and the
-				// difference shows as a change to apply.
-				PreConfig:          twoCases,
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttr(resourceAddress, "shared_login_ids.#", "1"),
-					resource.TestCheckTypeSetElemAttr(resourceAddress, "shared_login_ids.*", a),
-				),
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		env.needEmulator(t)
+		a := env.loginIDs[0]
+		upper := strings.ToUpper(a)
+		twoCases := func() { env.emu.SetSharedLoginIDs(no, []string{a, upper}) }
+		oneElement := []statecheck.StateCheck{statecheck.ExpectKnownValue(k.address(), tfjsonpath.New("shared_login_ids"),
+			knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(a)}))}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{
+				{Config: env.sharingOf(k, no, a)},
+				{
+					// A refresh settles on the configured spelling, and the
+					// difference shows as a change to apply.
+					PreConfig:          twoCases,
+					RefreshState:       true,
+					ExpectNonEmptyPlan: true,
+					Check: resource.ComposeAggregateTestCheckFunc(
+						resource.TestCheckResourceAttr(k.address(), "shared_login_ids.#", "1"),
+						resource.TestCheckTypeSetElemAttr(k.address(), "shared_login_ids.*", a),
+					),
+				},
+				{
+					Config: env.sharingOf(k, no, a),
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.address(), plancheck.ResourceActionUpdate),
+					}},
+					ConfigStateChecks: oneElement,
+					Check:             env.checkRemote(no, a),
+				},
+				{Config: env.sharingOf(k, no, a), PlanOnly: true},
+				{
+					// -replace with the two spellings back.
+					PreConfig: twoCases,
+					Config:    env.sharingOf(k, no, a),
+					Taint:     []string{k.address()},
+					Check:     env.checkRemote(no, a),
+				},
 			},
-			{
-				Config: env.sharing(env.imageNo, a),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: oneElement,
-				Check:             env.checkRemote(env.imageNo, a),
-			},
-			{Config: env.sharing(env.imageNo, a), PlanOnly: true},
-			{
-				// -replace with the two spellings back.
-				PreConfig: twoCases,
-				Config:    env.sharing(env.imageNo, a),
-				Taint:     []string{resourceAddress},
-				Check:     env.checkRemote(env.imageNo, a),
-			},
-		},
+		})
 	})
 }
 
 func TestAccSharingPermission_oneOwnerPerImage(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	a, b := env.loginIDs[0], env.loginIDs[1]
-	two := func(one, other string) string {
-		return env.config(fmt.Sprintf(`
-resource "ncloudimage_member_server_image_sharing_permission" "one" {
-  member_server_image_no = %[1]q
-  shared_login_ids       = [%[2]q]
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		a, b := env.loginIDs[0], env.loginIDs[1]
+		two := func(one, other string) string {
+			return env.config(fmt.Sprintf(`
+resource %[4]q "one" {
+  %[5]s = %[1]q
+  shared_login_ids = [%[2]q]
 }
-resource "ncloudimage_member_server_image_sharing_permission" "two" {
-  member_server_image_no = %[1]q
-  shared_login_ids       = [%[3]q]
-}`, env.imageNo, one, other))
-	}
-	want := wrapped("Member server image "+env.imageNo+" is managed by two resources", "One image has one owner",
-		`member_server_image_no = "`+env.imageNo+`"`)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: two(a, b), PlanOnly: true, ExpectError: want},
-			{Config: two(a, a), PlanOnly: true, ExpectError: want},
-			{Config: two(a, strings.ToUpper(a)), PlanOnly: true, ExpectError: want},
-		},
-	})
-	if env.emu != nil {
-		if n := env.emu.Calls(setOperation); n != 0 {
-			t.Errorf("%s was called %d times, want 0", setOperation, n)
+resource %[4]q "two" {
+  %[5]s = %[1]q
+  shared_login_ids = [%[3]q]
+}`, no, one, other, k.typeName, k.noAttr))
 		}
-	}
+		want := wrapped(capitalized(k.noun)+" "+no+" is managed by two resources", "One image has one owner",
+			k.noAttr+` = "`+no+`"`)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{
+				{Config: two(a, b), PlanOnly: true, ExpectError: want},
+				{Config: two(a, a), PlanOnly: true, ExpectError: want},
+				{Config: two(a, strings.ToUpper(a)), PlanOnly: true, ExpectError: want},
+			},
+		})
+		if env.emu != nil {
+			if n := env.writes(k); n != 0 {
+				t.Errorf("%d write calls, want 0", n)
+			}
+		}
+	})
 }
 
 func TestAccSharingPermission_createWarnsOfRevokedLogins(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	a, b := env.loginIDs[0], env.loginIDs[1]
-	byHand := []string{b}
-	for i := range 6 {
-		byHand = append(byHand, fmt.Sprintf("hand%d@example.com", i))
-	}
-	env.emu.SetSharedLoginIDs(env.imageNo, byHand)
-	env.emu.SetSharedLoginIDs(env.imageNo2, []string{"zed@example.com"})
-	var w planWarnings
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: w.providers(),
-		Steps: []resource.TestStep{
-			{
-				// b stays (listed in another case); the six others lose access.
-				Config: env.sharing(env.imageNo, a, strings.ToUpper(b)),
-				Check:  env.checkRemote(env.imageNo, a, strings.ToUpper(b)),
-			},
-			{
-				// A replacement onto another image warns of that image's logins.
-				Config: env.sharing(env.imageNo2, a),
-				Check:  env.checkRemote(env.imageNo2, a),
-			},
-		},
-	})
-	first := w.matching("Creating this resource revokes access to member server image "+env.imageNo,
-		"with 6 login ID(s) that shared_login_ids does not list: hand0@example.com, hand1@example.com, hand2@example.com, hand3@example.com, hand4@example.com and 1 more",
-		"add them to shared_login_ids")
-	if len(first) == 0 {
-		t.Errorf("no warning names the logins the create revokes; warnings: %q", w.all())
-	}
-	for _, s := range first {
-		if strings.Contains(strings.ToLower(s), b) {
-			t.Errorf("the warning names %s, which the configuration keeps: %s", b, s)
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, no2 := k.images(env)
+		env.needEmulator(t)
+		a, b := env.loginIDs[0], env.loginIDs[1]
+		byHand := []string{b}
+		for i := range 6 {
+			byHand = append(byHand, fmt.Sprintf("hand%d@example.com", i))
 		}
-	}
-	if got := w.matching("revokes access to member server image "+env.imageNo2, "zed@example.com"); len(got) == 0 {
-		t.Errorf("the replacement onto image %s did not warn; warnings: %q", env.imageNo2, w.all())
-	}
+		env.emu.SetSharedLoginIDs(no, byHand)
+		env.emu.SetSharedLoginIDs(no2, []string{"zed@example.com"})
+		var w planWarnings
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: w.providers(),
+			Steps: []resource.TestStep{
+				{
+					// b stays (listed in another case); the six others lose access.
+					Config: env.sharingOf(k, no, a, strings.ToUpper(b)),
+					Check:  env.checkRemoteLogins(no, a, b),
+				},
+				{
+					// A replacement onto another image warns of that image's logins.
+					Config: env.sharingOf(k, no2, a),
+					Check:  env.checkRemote(no2, a),
+				},
+			},
+		})
+		first := w.matching("Creating this resource revokes access to "+k.noun+" "+no,
+			"with 6 login ID(s) that shared_login_ids does not list: hand0@example.com, hand1@example.com, hand2@example.com, hand3@example.com, hand4@example.com and 1 more",
+			"add them to shared_login_ids")
+		if len(first) == 0 {
+			t.Errorf("no warning names the logins the create revokes; warnings: %q", w.all())
+		}
+		for _, s := range first {
+			if strings.Contains(strings.ToLower(s), b) {
+				t.Errorf("the warning names %s, which the configuration keeps: %s", b, s)
+			}
+		}
+		if got := w.matching("revokes access to "+k.noun+" "+no2, "zed@example.com"); len(got) == 0 {
+			t.Errorf("the replacement onto image %s did not warn; warnings: %q", no2, w.all())
+		}
+	})
 }
 
 func TestAccSharingPermission_noRevokeWarningWithoutRevocation(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	var w planWarnings
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: w.providers(),
-		Steps:                    []resource.TestStep{{Config: env.sharing(env.imageNo, env.loginIDs[0])}},
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		var w planWarnings
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: w.providers(),
+			Steps:                    []resource.TestStep{{Config: env.sharingOf(k, no, env.loginIDs[0])}},
+		})
+		if got := w.all(); len(got) != 0 {
+			t.Errorf("a plain create warned: %q", got)
+		}
 	})
-	if got := w.all(); len(got) != 0 {
-		t.Errorf("a plain create warned: %q", got)
-	}
 }
 
 func TestAccSharingPermission_importByRegion(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	const sgnImage = "20005"
-	a := env.loginIDs[0]
-	env.emu.PutImage(emulator.Image{No: sgnImage, Name: "golden-sgn", Region: "SGN", SharedLoginIDs: []string{a}})
-	config := env.config(fmt.Sprintf(`
-resource "ncloudimage_member_server_image_sharing_permission" "test" {
-  member_server_image_no = %q
-  region                 = "SGN"
-  shared_login_ids       = [%q]
-}`, sgnImage, a))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: config, Check: env.checkRemote(sgnImage, a)},
-			{
-				ResourceName:            resourceAddress,
-				ImportState:             true,
-				ImportStateId:           "SGN/" + sgnImage,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		env.needEmulator(t)
+		const sgnImage = "20005"
+		a := env.loginIDs[0]
+		env.emu.PutImage(emulator.Image{No: sgnImage, Name: "golden-sgn", Region: "SGN", Hypervisor: k.hypervisor, SharedLoginIDs: []string{a}})
+		config := env.config(fmt.Sprintf(`
+resource %q "test" {
+  %s = %q
+  region           = "SGN"
+  shared_login_ids = [%q]
+}`, k.typeName, k.noAttr, sgnImage, a))
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{
+				{Config: config, Check: env.checkRemote(sgnImage, a)},
+				{
+					ResourceName:            k.address(),
+					ImportState:             true,
+					ImportStateId:           "SGN/" + sgnImage,
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"timeouts"},
+				},
+				{ResourceName: k.address(), ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: "SGN/" + sgnImage},
+				{ // the plain number is the provider's region (KR), where this image is not
+					ResourceName:  k.address(),
+					ImportState:   true,
+					ImportStateId: sgnImage,
+					ExpectError:   wrapped(capitalized(k.noun)+" "+sgnImage+" not found", "in region KR"),
+				},
+				{
+					ResourceName:  k.address(),
+					ImportState:   true,
+					ImportStateId: "sgn/" + sgnImage,
+					ExpectError:   wrapped("Invalid import ID", "REGION/NUMBER"),
+				},
 			},
-			{ResourceName: resourceAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: "SGN/" + sgnImage},
-			{ // the plain number is the provider's region (KR), where this image is not
-				ResourceName:  resourceAddress,
-				ImportState:   true,
-				ImportStateId: sgnImage,
-				ExpectError:   wrapped("Member server image "+sgnImage+" not found", "in region KR"),
-			},
-			{
-				ResourceName:  resourceAddress,
-				ImportState:   true,
-				ImportStateId: "sgn/" + sgnImage,
-				ExpectError:   wrapped("Invalid import ID", "REGION/NUMBER"),
-			},
-		},
+		})
 	})
 }
 
@@ -443,52 +446,56 @@ func TestAccSharingPermission_importKVMImageSaysWhy(t *testing.T) {
 
 func TestAccSharingPermission_importThenOtherCaseIsNoChange(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	env.emu.SetSharedLoginIDs(env.imageNo, []string{"alice@example.com"})
-	config := env.sharing(env.imageNo, "Alice@Example.COM")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			// An import block plans the import alone (plugin-testing fails
-			// an import that plans an update).
-			{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: env.imageNo},
-			// terraform import, then a plan of the configuration: empty.
-			{Config: config, ResourceName: resourceAddress, ImportState: true, ImportStateId: env.imageNo, ImportStatePersist: true},
-			{Config: config, PlanOnly: true},
-		},
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		env.needEmulator(t)
+		env.emu.SetSharedLoginIDs(no, []string{"alice@example.com"})
+		config := env.sharingOf(k, no, "Alice@Example.COM")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{
+				// An import block plans the import alone (plugin-testing fails
+				// an import that plans an update).
+				{Config: config, ResourceName: k.address(), ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: no},
+				// terraform import, then a plan of the configuration: empty.
+				{Config: config, ResourceName: k.address(), ImportState: true, ImportStateId: no, ImportStatePersist: true},
+				{Config: config, PlanOnly: true},
+			},
+		})
+		if n := env.writes(k); n != 1 { // the closing destroy only
+			t.Errorf("%d write calls, want 1 (the closing destroy)", n)
+		}
 	})
-	if n := env.emu.Calls(setOperation); n != 1 { // the closing destroy only
-		t.Errorf("%s was called %d times, want 1", setOperation, n)
-	}
 }
 
 func TestAccSharingPermission_timeoutsChangeWritesNothing(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	a := env.loginIDs[0]
-	withTimeouts := env.config(fmt.Sprintf(`
-resource "ncloudimage_member_server_image_sharing_permission" "test" {
-  member_server_image_no = %q
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		no, _ := k.images(env)
+		env.needEmulator(t)
+		a := env.loginIDs[0]
+		withTimeouts := env.config(fmt.Sprintf(`
+resource %q "test" {
+  %s = %q
   shared_login_ids       = [%q]
   timeouts {
     update = "7m"
   }
-}`, env.imageNo, a))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{
-			{Config: env.sharing(env.imageNo, a), Check: env.setCalls(1)},
-			{
-				Config: withTimeouts,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resourceAddress, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("share_status"), knownvalue.StringExact("SHARE")),
-				}},
-				ConfigStateChecks: expectShared("SHARE", a),
-				Check:             env.setCalls(1),
+}`, k.typeName, k.noAttr, no, a))
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{
+				{Config: env.sharingOf(k, no, a), Check: env.writeCount(k, 1)},
+				{
+					Config: withTimeouts,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(k.address(), plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(k.address(), tfjsonpath.New("share_status"), knownvalue.StringExact("SHARE")),
+					}},
+					ConfigStateChecks: expectSharedAt(k.address(), "SHARE", a),
+					Check:             env.writeCount(k, 1),
+				},
 			},
-		},
+		})
 	})
 }

@@ -30,13 +30,18 @@ const setOperation = "setMemberServerImageSharingPermission"
 
 // expectShared asserts the state's login IDs and share status.
 func expectShared(shareStatus string, loginIDs ...string) []statecheck.StateCheck {
+	return expectSharedAt(resourceAddress, shareStatus, loginIDs...)
+}
+
+// expectSharedAt is expectShared for the resource at address.
+func expectSharedAt(address, shareStatus string, loginIDs ...string) []statecheck.StateCheck {
 	checks := make([]knownvalue.Check, len(loginIDs))
 	for i, id := range loginIDs {
 		checks[i] = knownvalue.StringExact(id)
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("shared_login_ids"), knownvalue.SetExact(checks)),
-		statecheck.ExpectKnownValue(resourceAddress, tfjsonpath.New("share_status"), knownvalue.StringExact(shareStatus)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("shared_login_ids"), knownvalue.SetExact(checks)),
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("share_status"), knownvalue.StringExact(shareStatus)),
 	}
 }
 
@@ -220,7 +225,10 @@ func TestAccSharingPermission_kvmRejectedAtPlan(t *testing.T) {
 	if env.kvmImageNo == "" {
 		t.Skip("set NCLOUDIMAGE_ACC_KVM_IMAGE_NO to run the KVM test live")
 	}
-	want := wrapped(`Server image `+env.kvmImageNo+` is a KVM image`, `KVM images are not supported by member server image sharing`, `addServerImageSharingPermission`)
+	want := wrapped(`Server image `+env.kvmImageNo+` is a KVM image`, `which member server image sharing`, `does not support`,
+		`Share it with ncloudimage_server_image_sharing_permission`, `addServerImageSharingPermission`,
+		`resource "ncloudimage_server_image_sharing_permission"`, `server_image_no = "`+env.kvmImageNo+`"`,
+		`instead of`, `resource "ncloudimage_member_server_image_sharing_permission"`, `member_server_image_no = "`+env.kvmImageNo+`"`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

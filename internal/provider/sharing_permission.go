@@ -24,6 +24,7 @@ import (
 
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/loginid"
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud"
+	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ncloud/imageread"
 )
 
 // One implementation serves the sharing permission resources of every image
@@ -56,10 +57,13 @@ const (
 
 var imageNoPattern = regexp.MustCompile(`^[0-9]+$`)
 
-// sharedImage is what the sharing resources need of an image of any kind.
+// sharedImage is what the sharing resources and data sources need of an
+// image of any kind.
 type sharedImage struct {
 	No, Name    string
 	Status      ncloud.CommonCode
+	Hypervisor  string // XEN or KVM
+	Type        string // SELF or NCP (server images; member images are SELF)
 	ShareStatus string
 	// SharedLoginIDs is never nil: empty when shared with nobody.
 	SharedLoginIDs []string
@@ -85,10 +89,31 @@ type imageKind interface {
 	// shared by this resource type, as errors on path; missing says that
 	// no image API holds the number.
 	check(ctx context.Context, d *providerData, k ncloud.ImageKey, img *sharedImage, err error, at path.Path) (missing bool, diags diag.Diagnostics)
+	// dataMissing is the data source's error for a number the kind's API
+	// does not hold: not found, or found as another kind of image.
+	dataMissing(ctx context.Context, d *providerData, k ncloud.ImageKey, at path.Path) diag.Diagnostics
 	// write makes NCP share the image with exactly ids. It returns the
 	// image as NCP holds it afterwards when it knows, which may come with
 	// an error when the write was half done.
 	write(ctx context.Context, d *providerData, k ncloud.ImageKey, ids []string) (*sharedImage, error)
+}
+
+// readShared reads an image with a kind's batched reader, as a sharedImage.
+func readShared[T any](ctx context.Context, r *imageread.Reader[T], k ncloud.ImageKey, view func(*T) *sharedImage) (*sharedImage, error) {
+	img, err := r.Get(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	return view(img), nil
+}
+
+// recentShared is readShared's answer of a moment ago, if any.
+func recentShared[T any](r *imageread.Reader[T], k ncloud.ImageKey, view func(*T) *sharedImage) (*sharedImage, bool) {
+	img, ok := r.Recent(k)
+	if !ok {
+		return nil, false
+	}
+	return view(img), true
 }
 
 // sharingModel is the resources' model without the tags, which differ in
@@ -109,7 +134,7 @@ func (m sharingModel) key() ncloud.ImageKey {
 
 // sharingPermissionResource is a sharing permission resource of the kind whose
 // model is M.
-type sharingPermissionResource[M memberModel] struct {
+type sharingPermissionResource[M memberModel | serverModel] struct {
 	kind imageKind
 	data *providerData
 }
@@ -293,12 +318,15 @@ func (r *sharingPermissionResource[M]) Read(ctx context.Context, req resource.Re
 	imported := state.SharedLoginIDs.IsNull() // only an import leaves it null
 	k := state.key()
 	img, err := r.kind.get(ctx, r.data, k)
-	if errors.Is(err, ncloud.ErrNotFound) && imported {
-		// Say why (another kind of image, a wrong region) instead of
-		// Terraform's generic "non-existent remote object".
-		_, diags := r.kind.check(ctx, r.data, k, nil, err, path.Root(r.kind.noAttribute()))
-		resp.Diagnostics.Append(diags...)
-		return
+	if imported {
+		// An import checks the image as a create would, and says why it
+		// cannot be imported (another kind of image, a public one, a wrong
+		// region) instead of Terraform's generic "non-existent remote
+		// object".
+		if _, diags := r.kind.check(ctx, r.data, k, img, err, path.Root(r.kind.noAttribute())); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
 	}
 	if errors.Is(err, ncloud.ErrNotFound) {
 		tflog.Warn(ctx, r.kind.noun()+" no longer exists; removing it from state", map[string]any{r.kind.noAttribute(): k.No})

@@ -10,6 +10,10 @@ const (
 	KVMImageNo     = "20003" // a KVM server image
 	FailedImageNo  = "20011" // a member server image in status CREFL
 	MissingImageNo = "29999" // no image has this number
+
+	// The server image resource's rows; the bad-input test seeds them.
+	PublicImageNo    = "20012" // one of NCP's public KVM images (type NCP)
+	FailedKVMImageNo = "20013" // a KVM server image in status CREFL
 )
 
 // ValidLoginID is the login ID of the rows whose resource is valid.
@@ -27,6 +31,7 @@ const (
 
 // Resource is the sharing resource of a bad-input row.
 type Resource struct {
+	Server   bool // the server image resource, not the member one
 	ImageNo  string
 	LoginIDs []string
 	Region   string // "" = no region argument
@@ -60,6 +65,14 @@ func withRegion(region string) Resource {
 
 var validResource = withIDs(ValidLoginID)
 
+// serverImage is the server image resource sharing one image with some IDs.
+func serverImage(no string, ids ...string) Resource {
+	if len(ids) == 0 {
+		ids = []string{ValidLoginID}
+	}
+	return Resource{Server: true, ImageNo: no, LoginIDs: ids}
+}
+
 // BadInputs are the guide's rows, in order; the test runs them as the
 // steps of one test case, in this order.
 var BadInputs = []BadInput{
@@ -79,9 +92,20 @@ var BadInputs = []BadInput{
 	{Name: "image number unknown", Resource: withImage(MissingImageNo), AtApply: true,
 		Want: []string{"Member server image " + MissingImageNo + " not found", "Check member_server_image_no and region"}},
 	{Name: "KVM image", Resource: withImage(KVMImageNo), Want: []string{"Server image " + KVMImageNo + " is a KVM image",
-		"KVM images are not supported by member server image sharing", "addServerImageSharingPermission"}},
+		"Share it with ncloudimage_server_image_sharing_permission", `server_image_no = "` + KVMImageNo + `"`}},
 	{Name: "image failed to create (CREFL)", Resource: withImage(FailedImageNo),
 		Want: []string{"Member server image " + FailedImageNo + " failed to create", "CREFL"}},
+	{Name: "server image resource: XEN image", Resource: serverImage(ImageNo), Want: []string{"Server image " + ImageNo + " is a XEN image",
+		"XEN images are shared with ncloudimage_member_server_image_sharing_permission", `member_server_image_no = "` + ImageNo + `"`}},
+	{Name: "server image resource: NCP public image", Resource: serverImage(PublicImageNo),
+		Want: []string{"Server image " + PublicImageNo + " is an NCP public image", "only images of this account"}},
+	{Name: "server image resource: image failed to create (CREFL)", Resource: serverImage(FailedKVMImageNo),
+		Want: []string{"Server image " + FailedKVMImageNo + " cannot be shared in status CREFL"}},
+	{Name: "server image resource: image number unknown", Resource: serverImage(MissingImageNo), AtApply: true,
+		Want: []string{"Server image " + MissingImageNo + " not found", "Check server_image_no and region"}},
+	{Name: "server image resource: image number not numeric", Resource: serverImage("12ab"), Want: []string{"must be a server image number (digits only)"}},
+	{Name: "server image resource: login ID with an ideographic space (U+3000)", Resource: serverImage(KVMImageNo, "alice@example.com\u3000"),
+		Want: []string{badIDDetail}},
 	{Name: "region not a region code", Resource: withRegion("kr"), Want: []string{"must be an NCP region code"}},
 	{Name: "region unknown to NCP", Resource: withRegion("XX"), Want: []string{"Cannot look up member server image " + ImageNo, "HTTP 400", "Invalid regionCode"}},
 	{Name: "site unknown", Settings: `site = "moon"`, Resource: validResource, Want: []string{"value must be one of", `"public"`}},

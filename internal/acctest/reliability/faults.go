@@ -19,6 +19,10 @@ import (
 const (
 	ListOperation = "getMemberServerImageInstanceList"
 	SetOperation  = "setMemberServerImageSharingPermission"
+
+	ServerListOperation = "getServerImageList"
+	AddOperation        = "addServerImageSharingPermission"
+	RemoveOperation     = "removeServerImageSharingPermission"
 )
 
 // MaxRetries is the provider's max_retries in the fault tests; it keeps
@@ -45,15 +49,43 @@ type FaultPhase struct {
 	Name      string // as the guide shows it
 	Operation string
 	Summary   string // the diagnostic's summary when the call fails
+	// Server is set for the server image resource's operations; the
+	// others are the member resource's.
+	Server bool
+}
+
+// idempotent reports whether repeating the phase's call leaves the same
+// result. Adding a login already shared, or removing one that is not, is
+// refused: when such a call was applied and its answer lost, its retry is
+// refused, and the provider's re-read shows the write done.
+func (p FaultPhase) idempotent() bool {
+	return p.Operation != AddOperation && p.Operation != RemoveOperation
+}
+
+// FailedAttempts is how many calls of the phase's operation fail when sc
+// ends as it should.
+func (p FaultPhase) FailedAttempts(sc FaultScenario) int {
+	switch {
+	case sc.Outcome == FailsWithoutRetry:
+		return 1
+	case sc.Outcome == FailsAfterRetries:
+		return MaxRetries + 1
+	case sc.Fault.DropAfterApply && !p.idempotent():
+		return sc.Fault.Count + 1 // the lost one, and its refused retry
+	}
+	return sc.Fault.Count
 }
 
 // FaultPhases are the guide's columns, in order.
 var FaultPhases = []FaultPhase{
-	{PlanLookup, "image lookup during plan", ListOperation, "Cannot look up member server image"},
-	{Refresh, "read (refresh)", ListOperation, "Cannot read member server image"},
-	{Create, "set (create)", SetOperation, "Cannot share member server image"},
-	{Update, "set (update)", SetOperation, "Cannot share member server image"},
-	{Delete, "set (delete)", SetOperation, "Cannot unshare member server image"},
+	{PlanLookup, "image lookup during plan", ListOperation, "Cannot look up member server image", false},
+	{Refresh, "read (refresh)", ListOperation, "Cannot read member server image", false},
+	{Create, "set (create)", SetOperation, "Cannot share member server image", false},
+	{Update, "set (update)", SetOperation, "Cannot share member server image", false},
+	{Delete, "set (delete)", SetOperation, "Cannot unshare member server image", false},
+	{Refresh, "server image read (refresh)", ServerListOperation, "Cannot read server image", true},
+	{Create, "add (create)", AddOperation, "Cannot share server image", true},
+	{Delete, "remove (delete)", RemoveOperation, "Cannot unshare server image", true},
 }
 
 // Outcome is what a fault must lead to.

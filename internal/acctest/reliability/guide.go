@@ -42,6 +42,8 @@ func FaultTable() string {
 		for _, p := range FaultPhases {
 			var cell string
 			switch {
+			case p.Runs(sc) && sc.Fault.DropAfterApply && !p.idempotent():
+				cell = "retry refused (already done); the re-read shows it: succeeds"
 			case p.Runs(sc):
 				cell = sc.Outcome.text()
 			case p.Kind == Update:

@@ -88,6 +88,12 @@ func MemberImages(c *ncloud.Client) *Reader[ncloud.MemberServerImage] {
 	return New(c.GetMemberServerImages, func(img *ncloud.MemberServerImage) string { return img.InstanceNo }, "member server image")
 }
 
+// ServerImages reads images of the server image API (KVM and XEN) with
+// getServerImageList.
+func ServerImages(c *ncloud.Client) *Reader[ncloud.ServerImage] {
+	return New(c.GetServerImages, func(img *ncloud.ServerImage) string { return img.No }, "server image")
+}
+
 // Get returns the image, or an error wrapping ncloud.ErrNotFound when the
 // API does not hold it.
 func (r *Reader[T]) Get(ctx context.Context, k ncloud.ImageKey) (*T, error) {

@@ -51,7 +51,7 @@ func run(args []string) (failed bool, err error) {
 	counts := fs.String("n", "10,100,500", "comma-separated numbers of resources, one run each")
 	latency := fs.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every API call (a gateway round trip)")
 	rateLimit := fs.Float64("rate-limit", 0, "emulator rate limit in calls/s during the runs of -n (0 = none)")
-	throttledN := fs.Int("throttled-n", 100, "resources in the throttled apply (0 = skip it)")
+	throttledN := fs.Int("throttled-n", 100, "member server image sharing resources in the throttled apply (0 = skip it)")
 	throttledRate := fs.Float64("throttled-rate", 10, "emulator rate limit in calls/s during the throttled apply (0 = skip it)")
 	out := fs.String("out", "bench-results.md", "file the markdown report is written to")
 	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is terraform's default)")
