@@ -29,8 +29,11 @@ fail() {
 	exit 1
 }
 
-if ! command -v terraform >/dev/null 2>&1; then
-	fail "terraform is not on PATH; build it with 'go install github.com/hashicorp/terraform@v1.5.7' and add \$(go env GOPATH)/bin to PATH"
+# TERRAFORM picks the CLI (an absolute path or a name on PATH): terraform, or
+# OpenTofu's tofu; make demo TERRAFORM=... passes it.
+terraform=${TERRAFORM:-terraform}
+if ! command -v "$terraform" >/dev/null 2>&1; then
+	fail "$terraform is not on PATH; build it with 'go install github.com/hashicorp/terraform@v1.5.7' and add \$(go env GOPATH)/bin to PATH"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ncloudimage-demo.XXXXXX")
@@ -96,6 +99,7 @@ cat >"$tmp/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/ncloudimage/ncloudimage" = "$tmp/bin"
+    "registry.opentofu.org/ncloudimage/ncloudimage" = "$tmp/bin"
   }
   direct {}
 }
@@ -122,37 +126,37 @@ cd "$tmp/work"
 heading "terraform init: skipped (dev_overrides needs no init, and init would need the registry)"
 
 heading "terraform apply: share XEN image $xen_image (member resource) and KVM image $kvm_image (server image resource)"
-terraform apply -auto-approve -compact-warnings ${color[@]+"${color[@]}"}
+"$terraform" apply -auto-approve -compact-warnings ${color[@]+"${color[@]}"}
 
 heading "terraform state show: the member resource, then the server image resource"
-terraform state show ${color[@]+"${color[@]}"} "$member_resource"
-terraform state show ${color[@]+"${color[@]}"} "$server_resource"
+"$terraform" state show ${color[@]+"${color[@]}"} "$member_resource"
+"$terraform" state show ${color[@]+"${color[@]}"} "$server_resource"
 
 heading "terraform output"
-terraform output ${color[@]+"${color[@]}"}
+"$terraform" output ${color[@]+"${color[@]}"}
 
 heading "$data_source: image $kvm_image read back from NCP, shared with $kvm_logins"
 for name in xen_share_status kvm_share_status; do
-	status=$(terraform output -raw "$name")
+	status=$("$terraform" output -raw "$name")
 	[[ $status == SHARE ]] || fail "output $name is '$status', want SHARE"
 done
-read_back=$(terraform output -raw kvm_read_back_image)
+read_back=$("$terraform" output -raw kvm_read_back_image)
 echo "image: $read_back"
 [[ $read_back == *"(KVM, CREAT)" ]] || fail "the data source read image $kvm_image as '$read_back', want a KVM image in status CREAT"
-read_back=$(terraform output -raw kvm_read_back_shared_login_ids)
+read_back=$("$terraform" output -raw kvm_read_back_shared_login_ids)
 echo "shared with: $read_back"
 [[ $read_back == "$kvm_logins" ]] || fail "the data source read image $kvm_image shared with '$read_back', want '$kvm_logins'"
 echo "both images shared (SHARE), and the data source reads back the KVM image's logins, as expected"
 
 heading "terraform plan: nothing changed, so no changes expected"
 rc=0
-terraform plan -detailed-exitcode -compact-warnings ${color[@]+"${color[@]}"} || rc=$?
+"$terraform" plan -detailed-exitcode -compact-warnings ${color[@]+"${color[@]}"} || rc=$?
 [[ $rc -eq 0 ]] || fail "the plan after apply exited $rc (0 = no changes, 2 = changes, 1 = error)"
 echo "no changes, as expected"
 
 heading "terraform plan -var xen_image_no=$other_kvm_image: a KVM image in the member resource, whose API cannot share it"
 rc=0
-terraform plan -no-color -compact-warnings -var "xen_image_no=$other_kvm_image" >"$tmp/kvm-plan.txt" 2>&1 || rc=$?
+"$terraform" plan -no-color -compact-warnings -var "xen_image_no=$other_kvm_image" >"$tmp/kvm-plan.txt" 2>&1 || rc=$?
 cat "$tmp/kvm-plan.txt"
 [[ $rc -ne 0 ]] || fail "the plan for KVM image $other_kvm_image succeeded; the member resource must reject it"
 kvm_error=$(grep -m 1 KVM "$tmp/kvm-plan.txt") || fail "the plan for image $other_kvm_image failed, but not because the image is KVM"
@@ -161,8 +165,8 @@ grep -q "ncloudimage_server_image_sharing_permission" "$tmp/kvm-plan.txt" ||
 printf '\nrejected at plan, naming the server image resource, as expected: %s\n' "$kvm_error"
 
 heading "terraform destroy"
-terraform destroy -auto-approve -compact-warnings ${color[@]+"${color[@]}"}
-left=$(terraform state list)
+"$terraform" destroy -auto-approve -compact-warnings ${color[@]+"${color[@]}"}
+left=$("$terraform" state list)
 [[ -z "$left" ]] || fail "resources left in state after destroy: $left"
 
 heading "Demo finished: every step behaved as expected"

@@ -18,39 +18,55 @@ import (
 )
 
 // Wrap returns the server factory with each resource request's context
-// released when the request returns.
+// released when the request returns. The framework's server also serves
+// list resources (terraform query), which tf6server finds by a type
+// assertion: the wrapper serves them too.
 func Wrap(server func() tfprotov6.ProviderServer) func() tfprotov6.ProviderServer {
-	return func() tfprotov6.ProviderServer { return releasingServer{server()} }
+	return func() tfprotov6.ProviderServer {
+		s := server()
+		if ls, ok := s.(listingServer); ok {
+			return releasingServer{ls}
+		}
+		return s // not the framework's: nothing of this workaround applies
+	}
 }
 
 // releasingServer wraps the requests Terraform makes once per resource
 // instance; the others are made a few times per process.
 type releasingServer struct {
+	listingServer
+}
+
+// listingServer is a server that also serves list resources, as
+// tf6server asserts (plugin-go's own name for it is deprecated: its
+// methods are to move into ProviderServer).
+type listingServer interface {
 	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return released(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return released(ctx, req, s.listingServer.ValidateResourceConfig)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return released(ctx, req, s.listingServer.UpgradeResourceState)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return released(ctx, req, s.ProviderServer.ReadResource)
+	return released(ctx, req, s.listingServer.ReadResource)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.PlanResourceChange)
+	return released(ctx, req, s.listingServer.PlanResourceChange)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return released(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return released(ctx, req, s.listingServer.ApplyResourceChange)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return released(ctx, req, s.ProviderServer.ImportResourceState)
+	return released(ctx, req, s.listingServer.ImportResourceState)
 }
 
 // released serves one request with a context that lets go of ctx when the

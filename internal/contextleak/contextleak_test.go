@@ -110,3 +110,10 @@ func TestReleasableContext(t *testing.T) {
 		t.Error("a released context has no deadline")
 	}
 }
+
+// terraform query finds list support by a type assertion on the server.
+func TestWrapKeepsListResources(t *testing.T) {
+	if _, ok := Wrap(frameworkServer)().(tfprotov6.ListResourceServer); !ok {
+		t.Fatal("the wrapped server hides the framework's list resource methods")
+	}
+}

@@ -127,38 +127,73 @@ func (c *Client) GetServerImages(ctx context.Context, region string, nos []strin
 		"getServerImageList", "serverImageNoList", region, nos)
 }
 
+// ListMemberServerImages reads every member server image of the region
+// (getMemberServerImageInstanceList with no number list), page by page on
+// totalRows. An error on any page returns the error and no images: never a
+// short list.
+func (c *Client) ListMemberServerImages(ctx context.Context, region string) ([]MemberServerImage, error) {
+	return listPages[MemberServerImage, memberServerImageList](ctx, c,
+		"getMemberServerImageInstanceList", regionParams(region), 0)
+}
+
+// ListServerImages reads every image of the region of the server image type
+// imageType (ServerImageTypeSelf, ServerImageTypeNCP; "" = every type) from
+// getServerImageList, page by page on totalRows. An error on any page
+// returns the error and no images: never a short list.
+func (c *Client) ListServerImages(ctx context.Context, region, imageType string) ([]ServerImage, error) {
+	params := regionParams(region)
+	if imageType != "" {
+		addList(params, "serverImageTypeCodeList", []string{imageType})
+	}
+	return listPages[ServerImage, serverImageList](ctx, c, "getServerImageList", params, 0)
+}
+
+// pager is a list operation's payload: one page of items and totalRows.
+type pager[T any] interface{ page() ([]T, flexString) }
+
 // listByNumbers reads the images among nos with the list operation op,
 // which takes them as noList.1, noList.2, ...: in chunks of noListChunk
 // numbers, each read page by page on totalRows.
-func listByNumbers[T any, L interface{ page() ([]T, flexString) }](ctx context.Context, c *Client, op, noList, region string, nos []string) ([]T, error) {
+func listByNumbers[T any, L pager[T]](ctx context.Context, c *Client, op, noList, region string, nos []string) ([]T, error) {
 	var images []T
 	for chunk := range slices.Chunk(unique(nos), noListChunk) {
-		read := 0
-		for page := 1; ; page++ {
-			params := regionParams(region)
-			addList(params, noList, chunk)
-			params.Set("pageNo", strconv.Itoa(page))
-			params.Set("pageSize", strconv.Itoa(pageSize))
-			var out L
-			if err := c.call(ctx, op, http.MethodGet, params, &out); err != nil {
-				return nil, err
-			}
-			rows, totalRows := out.page()
-			images = append(images, rows...)
-			read += len(rows)
-			// Page on totalRows, not on pageSize: the API may serve smaller
-			// pages than asked. A chunk cannot match more images than it
-			// has numbers, which also bounds a misbehaving server.
-			total, err := strconv.Atoi(string(totalRows))
-			if err != nil {
-				total = read // no usable totalRows: take the page as all there is
-			}
-			if len(rows) == 0 || read >= total || read >= len(chunk) {
-				break
-			}
+		params := regionParams(region)
+		addList(params, noList, chunk)
+		// A chunk cannot match more images than it has numbers, which
+		// also bounds a misbehaving server.
+		rows, err := listPages[T, L](ctx, c, op, params, len(chunk))
+		if err != nil {
+			return nil, err
 		}
+		images = append(images, rows...)
 	}
 	return images, nil
+}
+
+// listPages reads every page of the list operation op with params (to which
+// it adds pageNo and pageSize), and returns all pages' items, or the first
+// error and no items. It pages on totalRows, not on pageSize: the API may
+// serve smaller pages than asked. It stops when it has read totalRows items,
+// on an empty page (a server that reports more rows than it serves), or,
+// when limit > 0, once it has read limit items. When a page carries no
+// usable totalRows, it reads on to an empty page rather than take one page
+// as all there is. Pages are read one after another.
+func listPages[T any, L pager[T]](ctx context.Context, c *Client, op string, params url.Values, limit int) ([]T, error) {
+	var items []T
+	params.Set("pageSize", strconv.Itoa(pageSize))
+	for page := 1; ; page++ {
+		params.Set("pageNo", strconv.Itoa(page))
+		var out L
+		if err := c.call(ctx, op, http.MethodGet, params, &out); err != nil {
+			return nil, err
+		}
+		rows, totalRows := out.page()
+		items = append(items, rows...)
+		total, err := strconv.Atoi(string(totalRows))
+		if len(rows) == 0 || (err == nil && len(items) >= total) || (limit > 0 && len(items) >= limit) {
+			return items, nil
+		}
+	}
 }
 
 // SetMemberServerImageSharingPermission replaces the set of login IDs the

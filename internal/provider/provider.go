@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,7 +30,10 @@ import (
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/ownership"
 )
 
-var _ provider.Provider = (*ncloudimageProvider)(nil)
+var (
+	_ provider.Provider                  = (*ncloudimageProvider)(nil)
+	_ provider.ProviderWithListResources = (*ncloudimageProvider)(nil)
+)
 
 const (
 	defaultRegion        = "KR"
@@ -232,10 +236,15 @@ func (p *ncloudimageProvider) Configure(ctx context.Context, req provider.Config
 	data := &providerData{client: client, memberImages: imageread.MemberImages(client), serverImages: imageread.ServerImages(client), region: region}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *ncloudimageProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{newMemberSharingResource, newServerSharingResource}
+}
+
+func (p *ncloudimageProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{newMemberSharingListResource, newServerSharingListResource}
 }
 
 func (p *ncloudimageProvider) DataSources(_ context.Context) []func() datasource.DataSource {

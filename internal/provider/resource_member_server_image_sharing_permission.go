@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -43,6 +44,10 @@ type memberDataModel struct {
 	Hypervisor     types.String `tfsdk:"hypervisor"`
 }
 
+func newMemberSharingListResource() list.ListResource {
+	return &sharingListResource[memberModel]{kind: memberKind{}}
+}
+
 func newMemberSharingDataSource() datasource.DataSource {
 	return &sharingDataSource[memberDataModel]{kind: memberKind{}}
 }
@@ -65,6 +70,11 @@ func (memberKind) get(ctx context.Context, d *providerData, k ncloud.ImageKey) (
 
 func (memberKind) recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool) {
 	return recentShared(d.memberImages, k, memberImage)
+}
+
+func (memberKind) list(ctx context.Context, d *providerData, region string) ([]*sharedImage, error) {
+	images, err := d.client.ListMemberServerImages(ctx, region)
+	return views(images, err, memberImage)
 }
 
 // check rejects a failed image, and explains a number the member server

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,6 +48,10 @@ type serverDataModel struct {
 	Hypervisor     types.String `tfsdk:"hypervisor"`
 }
 
+func newServerSharingListResource() list.ListResource {
+	return &sharingListResource[serverModel]{kind: serverKind{}}
+}
+
 func newServerSharingDataSource() datasource.DataSource {
 	return &sharingDataSource[serverDataModel]{kind: serverKind{}}
 }
@@ -69,6 +74,14 @@ func (serverKind) get(ctx context.Context, d *providerData, k ncloud.ImageKey) (
 
 func (serverKind) recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool) {
 	return recentShared(d.serverImages, k, serverImage)
+}
+
+// list reads the account's own images (type SELF) of the server image
+// API but XEN ones, which belong to the member resource.
+func (serverKind) list(ctx context.Context, d *providerData, region string) ([]*sharedImage, error) {
+	images, err := d.client.ListServerImages(ctx, region, ncloud.ServerImageTypeSelf)
+	images = slices.DeleteFunc(images, func(img ncloud.ServerImage) bool { return img.Hypervisor.Code == ncloud.HypervisorXEN })
+	return views(images, err, serverImage)
 }
 
 // check rejects what this resource type cannot share: NCP's public images,

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -15,10 +16,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -36,6 +39,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*sharingPermissionResource[memberModel])(nil)
 	_ resource.ResourceWithModifyPlan  = (*sharingPermissionResource[memberModel])(nil)
 	_ resource.ResourceWithImportState = (*sharingPermissionResource[memberModel])(nil)
+	_ resource.ResourceWithIdentity    = (*sharingPermissionResource[memberModel])(nil)
 )
 
 const (
@@ -89,6 +93,9 @@ type imageKind interface {
 	// shared by this resource type, as errors on path; missing says that
 	// no image API holds the number.
 	check(ctx context.Context, d *providerData, k ncloud.ImageKey, img *sharedImage, err error, at path.Path) (missing bool, diags diag.Diagnostics)
+	// list reads every image of the kind in the region, for `terraform
+	// query`.
+	list(ctx context.Context, d *providerData, region string) ([]*sharedImage, error)
 	// dataMissing is the data source's error for a number the kind's API
 	// does not hold: not found, or found as another kind of image.
 	dataMissing(ctx context.Context, d *providerData, k ncloud.ImageKey, at path.Path) diag.Diagnostics
@@ -105,6 +112,18 @@ func readShared[T any](ctx context.Context, r *imageread.Reader[T], k ncloud.Ima
 		return nil, err
 	}
 	return view(img), nil
+}
+
+// views converts a list call's images.
+func views[T any](images []T, err error, view func(*T) *sharedImage) ([]*sharedImage, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*sharedImage, len(images))
+	for i := range images {
+		out[i] = view(&images[i])
+	}
+	return out, nil
 }
 
 // recentShared is readShared's answer of a moment ago, if any.
@@ -182,6 +201,24 @@ func (r *sharingPermissionResource[M]) Schema(ctx context.Context, _ resource.Sc
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// IdentitySchema is the resource's identity (Terraform 1.12 and later): the
+// region and the image number, which never change over its life (both
+// force replacement).
+func (r *sharingPermissionResource[M]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"region": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description:       "Region code of the image. Defaults to the provider's region on import.",
+			},
+			r.kind.noAttribute(): identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       fmt.Sprintf("Number of the %s.", r.kind.noun()),
+			},
 		},
 	}
 }
@@ -296,6 +333,7 @@ func (r *sharingPermissionResource[M]) Create(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.set(ctx, resp.State.Set, plan)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, k)...)
 }
 
 func (r *sharingPermissionResource[M]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -341,6 +379,8 @@ func (r *sharingPermissionResource[M]) Read(ctx context.Context, req resource.Re
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(setPrivateFlag(ctx, resp.Private, privateCaseDuplicates, len(extra) > 0)...)
 	resp.Diagnostics.Append(r.set(ctx, resp.State.Set, state)...)
+	// A state written before identity existed gains it here.
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, k)...)
 }
 
 func (r *sharingPermissionResource[M]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -371,6 +411,7 @@ func (r *sharingPermissionResource[M]) Update(ctx context.Context, req resource.
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateCaseDuplicates, nil)...)
 	resp.Diagnostics.Append(r.set(ctx, resp.State.Set, plan)...)
+	resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, plan.key())...)
 }
 
 // Delete shares the image with nobody. An image that is gone shares nothing,
@@ -410,16 +451,27 @@ func (r *sharingPermissionResource[M]) Delete(ctx context.Context, req resource.
 }
 
 // ImportState takes the image number, for the provider's region, or
-// REGION/NUMBER for an image of another region.
+// REGION/NUMBER for an image of another region; or, from an import block
+// with an identity (Terraform 1.12 and later), the region and number.
 func (r *sharingPermissionResource[M]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	region, no, withRegion := strings.Cut(req.ID, "/")
 	if !withRegion {
 		region, no = "", req.ID
 	}
+	if req.ID == "" && req.Identity != nil {
+		var regionValue, noValue types.String
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("region"), &regionValue)...)
+		resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(r.kind.noAttribute()), &noValue)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		region, no, withRegion = regionValue.ValueString(), noValue.ValueString(), regionValue.ValueString() != ""
+	}
 	if !imageNoPattern.MatchString(no) || (withRegion && !regionPattern.MatchString(region)) {
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import a %s sharing permission by the image number (digits only), for the provider's region, "+
-				"or by REGION/NUMBER (such as SGN/12345) for an image of another region; got %q.", r.kind.noun(), req.ID))
+				"or by REGION/NUMBER (such as SGN/12345) for an image of another region; or with an identity whose %s "+
+				"is the image number and whose region, if set, an upper-case region code; got %q.", r.kind.noun(), r.kind.noAttribute(), cmp.Or(req.ID, region+"/"+no)))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), no)...)
@@ -427,6 +479,17 @@ func (r *sharingPermissionResource[M]) ImportState(ctx context.Context, req reso
 	if withRegion {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("region"), region)...)
 	}
+}
+
+// setIdentity records the resource's identity; identity is nil where
+// Terraform does not support identities (before 1.12).
+func (r *sharingPermissionResource[M]) setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, k ncloud.ImageKey) diag.Diagnostics {
+	if identity == nil {
+		return nil
+	}
+	diags := identity.SetAttribute(ctx, path.Root("region"), k.Region)
+	diags.Append(identity.SetAttribute(ctx, path.Root(r.kind.noAttribute()), k.No)...)
+	return diags
 }
 
 // get reads a plan, state or configuration into the untagged model.
