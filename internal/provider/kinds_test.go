@@ -27,6 +27,7 @@ type testKind struct {
 	hypervisor string
 	noAttr     string
 	writeOps   []string
+	listOp     string // the batched and paged read
 	// images returns the two shareable images of the kind ("" where the
 	// live environment names none).
 	images func(*testEnv) (string, string)
@@ -35,13 +36,13 @@ type testKind struct {
 var (
 	memberKindT = testKind{
 		name: "member", typeName: "ncloudimage_member_server_image_sharing_permission", noun: "member server image", hypervisor: "XEN", noAttr: "member_server_image_no",
-		writeOps: []string{setOperation},
-		images:   func(e *testEnv) (string, string) { return e.imageNo, e.imageNo2 },
+		writeOps: []string{setOperation}, listOp: "getMemberServerImageInstanceList",
+		images: func(e *testEnv) (string, string) { return e.imageNo, e.imageNo2 },
 	}
 	serverKindT = testKind{
 		name: "server", typeName: "ncloudimage_server_image_sharing_permission", noun: "server image", hypervisor: "KVM", noAttr: "server_image_no",
-		writeOps: []string{removeOperation, addOperation},
-		images:   func(e *testEnv) (string, string) { return e.kvmImageNo, e.kvmImageNo2 },
+		writeOps: []string{removeOperation, addOperation}, listOp: "getServerImageList",
+		images: func(e *testEnv) (string, string) { return e.kvmImageNo, e.kvmImageNo2 },
 	}
 	testKinds = []testKind{memberKindT, serverKindT}
 )

@@ -76,6 +76,15 @@ func TestAccSharingList_query(t *testing.T) {
 						querycheck.ExpectIdentity(list("sgn"), k.identity("SGN", "21005")),
 					},
 				},
+				{
+					// Credentials refused: a diagnostic, never a short list.
+					PreConfig: func() {
+						env.emu.InjectFault(emulator.Fault{Operation: k.listOp, Count: 1, HTTPStatus: 401, ErrorCode: "200"})
+					},
+					Query:       true,
+					Config:      k.listBlock("shared", ""),
+					ExpectError: wrapped("Cannot list the "+k.noun+"s of region KR", k.listOp, "HTTP 401", "code 200", "Check access_key and secret_key"),
+				},
 			},
 		})
 	})
