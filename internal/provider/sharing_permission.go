@@ -369,6 +369,9 @@ func (r *sharingPermissionResource[M]) Read(ctx context.Context, req resource.Re
 	if errors.Is(err, ncloud.ErrNotFound) {
 		tflog.Warn(ctx, r.kind.noun()+" no longer exists; removing it from state", map[string]any{r.kind.noAttribute(): k.No})
 		resp.State.RemoveResource(ctx)
+		// terraform-plugin-framework (v1.19.0) requires an identity after
+		// every read, also one that removes the resource.
+		resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, k)...)
 		return
 	}
 	if err != nil {
@@ -403,6 +406,7 @@ func (r *sharingPermissionResource[M]) Update(ctx context.Context, req resource.
 	if plan.SharedLoginIDs.Equal(state.SharedLoginIDs) && !hasPrivateKey(ctx, req.Private, privateCaseDuplicates) {
 		// Only timeouts changed: nothing to write.
 		resp.Diagnostics.Append(r.set(ctx, resp.State.Set, plan)...)
+		resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, plan.key())...)
 		return
 	}
 	r.share(ctx, &plan, &resp.Diagnostics, resp.State.Set)
