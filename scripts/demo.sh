@@ -4,8 +4,14 @@
 # resource, a KVM image by the server image resource), a read back through a
 # data source, a no-change plan, a plan that the provider must reject (a KVM
 # image in the member resource) and destroy. Exits 0 only if every step
-# behaved as expected. Needs terraform on PATH; touches nothing outside a temp dir.
+# behaved as expected. Runs $TERRAFORM (make demo TERRAFORM=/abs/path/to/tofu), else
+# terraform from PATH; touches nothing outside a temp dir.
 set -euo pipefail
+
+# TERRAFORM picks the CLI (a path, or a name on PATH): terraform, or OpenTofu's
+# tofu; make demo TERRAFORM=... passes it. Made absolute before the cd below.
+terraform=$(command -v "${TERRAFORM:-terraform}" || true)
+[[ -z $terraform || $terraform == /* ]] || terraform=$PWD/$terraform
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
@@ -29,11 +35,8 @@ fail() {
 	exit 1
 }
 
-# TERRAFORM picks the CLI (an absolute path or a name on PATH): terraform, or
-# OpenTofu's tofu; make demo TERRAFORM=... passes it.
-terraform=${TERRAFORM:-terraform}
-if ! command -v "$terraform" >/dev/null 2>&1; then
-	fail "$terraform is not on PATH; build it with 'go install github.com/hashicorp/terraform@v1.5.7' and add \$(go env GOPATH)/bin to PATH"
+if [[ -z $terraform ]]; then
+	fail "${TERRAFORM:-terraform} is not an executable file nor on PATH; build one with 'make clis' (Terraform 1.5.7 and 1.14.3, OpenTofu 1.10.6) and pass its path as TERRAFORM"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ncloudimage-demo.XXXXXX")
@@ -118,6 +121,8 @@ unset TF_DATA_DIR TF_WORKSPACE TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply TF
 
 cp -R examples/demo "$tmp/work"
 cd "$tmp/work"
+
+heading "CLI: $("$terraform" version | sed -n 1p) ($terraform)"
 
 # No `terraform init`: with dev_overrides, init still asks registry.terraform.io
 # for the provider (checked on terraform 1.11) and so fails offline; terraform
