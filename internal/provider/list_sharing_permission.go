@@ -64,16 +64,7 @@ func (l *sharingListResource[M]) ListResourceConfigSchema(_ context.Context, _ l
 }
 
 func (l *sharingListResource[M]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
-		return
-	}
-	l.data = data
+	l.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // List enumerates with paged list calls; an error ends the stream with a

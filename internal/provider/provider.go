@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -313,4 +314,19 @@ func (vpcOnly) ValidateBool(_ context.Context, req validator.BoolRequest, resp *
 	resp.Diagnostics.AddAttributeError(req.Path, "Classic platform not supported",
 		"support_vpc = false selects NCP's Classic platform, and this provider manages only VPC (vserver v2) images. "+
 			"Remove support_vpc from the ncloudimage provider block, or set it to true.")
+}
+
+// configuredData is the provider's data as Configure hands it to a
+// resource, data source or list resource: nil before the provider is
+// configured (validation), and an error if it is of another type.
+func configuredData(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", data))
+	}
+	return d
 }

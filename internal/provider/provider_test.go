@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -256,5 +257,19 @@ func TestProviderSchemaDocumentsRanges(t *testing.T) {
 				t.Errorf("%s: description %q lacks %q", name, attr.GetMarkdownDescription(), w)
 			}
 		}
+	}
+}
+
+func TestConfiguredData(t *testing.T) {
+	var diags diag.Diagnostics
+	if d := configuredData(nil, &diags); d != nil || diags.HasError() {
+		t.Errorf("before Configure: %v, %v; want nil and no error", d, diags)
+	}
+	want := &providerData{region: "KR"}
+	if d := configuredData(want, &diags); d != want || diags.HasError() {
+		t.Errorf("got %v, %v; want the provider's data", d, diags)
+	}
+	if d := configuredData("not provider data", &diags); d != nil || !diags.HasError() {
+		t.Errorf("another type: %v, %v; want nil and an error", d, diags)
 	}
 }
