@@ -375,28 +375,31 @@ func TestAccSharingPermission_writeConfirmedAfterDelay(t *testing.T) {
 
 func TestAccSharingPermission_timeoutReached(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	env.emu.InjectFault(emulator.Fault{Operation: setOperation, Latency: time.Minute})
-	config := env.config(fmt.Sprintf(`
-resource "ncloudimage_member_server_image_sharing_permission" "test" {
-  member_server_image_no = %q
-  shared_login_ids       = [%q]
+	eachKind(t, func(t *testing.T, env *testEnv, k testKind) {
+		env.needEmulator(t)
+		no, _ := k.images(env)
+		// The write of a create: set for the member kind, add for the server kind.
+		env.emu.InjectFault(emulator.Fault{Operation: k.writeOps[len(k.writeOps)-1], Latency: time.Minute})
+		config := env.config(fmt.Sprintf(`
+resource %q "test" {
+  %s = %q
+  shared_login_ids = [%q]
   timeouts {
     create = "2s"
   }
-}`, env.imageNo, env.loginIDs[0]))
-	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			ExpectError: wrapped("Cannot share member server image "+env.imageNo, "context deadline exceeded", "ran out of time", "raise the resource's timeouts"),
-		}},
+}`, k.typeName, k.noAttr, no, env.loginIDs[0]))
+		start := time.Now()
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{{
+				Config:      config,
+				ExpectError: wrapped("Cannot share "+k.noun+" "+no, "context deadline exceeded", "ran out of time", "raise the resource's timeouts"),
+			}},
+		})
+		if elapsed := time.Since(start); elapsed > 30*time.Second {
+			t.Errorf("the apply took %s: the 2s create timeout did not stop it", elapsed)
+		}
 	})
-	if elapsed := time.Since(start); elapsed > 30*time.Second {
-		t.Errorf("the apply took %s: the 2s create timeout did not stop it", elapsed)
-	}
 }
 
 // directResource is the resource wired to a fresh emulator, for tests that

@@ -312,32 +312,6 @@ func TestAccServerSharing_faults(t *testing.T) {
 	}
 }
 
-func TestAccServerSharing_timeoutReached(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t)
-	env.needEmulator(t)
-	env.emu.InjectFault(emulator.Fault{Operation: addOperation, Latency: time.Minute})
-	config := env.config(fmt.Sprintf(`
-resource "ncloudimage_server_image_sharing_permission" "test" {
-  server_image_no  = %q
-  shared_login_ids = [%q]
-  timeouts {
-    create = "2s"
-  }
-}`, env.kvmImageNo, env.loginIDs[0]))
-	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:      config,
-			ExpectError: wrapped("Cannot share server image "+env.kvmImageNo, "ran out of time", "raise the resource's timeouts"),
-		}},
-	})
-	if elapsed := time.Since(start); elapsed > 30*time.Second {
-		t.Errorf("the apply took %s: the 2s create timeout did not stop it", elapsed)
-	}
-}
-
 func TestAccServerSharing_importXENImageSaysWhy(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)

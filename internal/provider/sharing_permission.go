@@ -438,11 +438,14 @@ func (r *sharingPermissionResource[M]) Delete(ctx context.Context, req resource.
 	if err == nil {
 		return
 	}
-	if _, getErr := r.kind.get(ctx, r.data, k); errors.Is(err, ncloud.ErrNotFound) || errors.Is(getErr, ncloud.ErrNotFound) {
-		tflog.Info(ctx, r.kind.noun()+" no longer exists; nothing to unshare", map[string]any{r.kind.noAttribute(): k.No})
-		return
+	// The write's own answer may say the image is gone; else a read tells.
+	if !errors.Is(err, ncloud.ErrNotFound) {
+		if _, getErr := r.kind.get(ctx, r.data, k); !errors.Is(getErr, ncloud.ErrNotFound) {
+			resp.Diagnostics.AddError(fmt.Sprintf("Cannot unshare %s %s", r.kind.noun(), k.No), errorDetail(err))
+			return
+		}
 	}
-	resp.Diagnostics.AddError(fmt.Sprintf("Cannot unshare %s %s", r.kind.noun(), k.No), errorDetail(err))
+	tflog.Info(ctx, r.kind.noun()+" no longer exists; nothing to unshare", map[string]any{r.kind.noAttribute(): k.No})
 }
 
 // ImportState takes the image number, for the provider's region, or
