@@ -141,11 +141,38 @@ func (c *Client) ListMemberServerImages(ctx context.Context, region string) ([]M
 // getServerImageList, page by page on totalRows. An error on any page
 // returns the error and no images: never a short list.
 func (c *Client) ListServerImages(ctx context.Context, region, imageType string) ([]ServerImage, error) {
+	return listPages[ServerImage, serverImageList](ctx, c, "getServerImageList", serverImageParams(region, imageType), 0)
+}
+
+// serverImageParams selects the region's images of one server image type
+// ("" = every type).
+func serverImageParams(region, imageType string) url.Values {
 	params := regionParams(region)
 	if imageType != "" {
 		addList(params, "serverImageTypeCodeList", []string{imageType})
 	}
-	return listPages[ServerImage, serverImageList](ctx, c, "getServerImageList", params, 0)
+	return params
+}
+
+// Page is one page of a list operation: its items, and the rows the whole
+// listing holds as the API reports them (totalRows), or -1 when the answer
+// carries no usable count.
+type Page[T any] struct {
+	Items     []T
+	TotalRows int
+}
+
+// MemberServerImagePage reads page pageNo (from 1) of the region's member
+// server images, up to 1000 a page: for a caller that reads pages at once,
+// where ListMemberServerImages reads them one after another.
+func (c *Client) MemberServerImagePage(ctx context.Context, region string, pageNo int) (Page[MemberServerImage], error) {
+	return readPage[MemberServerImage, memberServerImageList](ctx, c, "getMemberServerImageInstanceList", regionParams(region), pageNo)
+}
+
+// ServerImagePage reads page pageNo (from 1) of the region's images of the
+// server image type imageType ("" = every type), as ListServerImages does.
+func (c *Client) ServerImagePage(ctx context.Context, region, imageType string, pageNo int) (Page[ServerImage], error) {
+	return readPage[ServerImage, serverImageList](ctx, c, "getServerImageList", serverImageParams(region, imageType), pageNo)
 }
 
 // pager is a list operation's payload: one page of items and totalRows.
@@ -170,30 +197,43 @@ func listByNumbers[T any, L pager[T]](ctx context.Context, c *Client, op, noList
 	return images, nil
 }
 
-// listPages reads every page of the list operation op with params (to which
-// it adds pageNo and pageSize), and returns all pages' items, or the first
-// error and no items. It pages on totalRows, not on pageSize: the API may
-// serve smaller pages than asked. It stops when it has read totalRows items,
-// on an empty page (a server that reports more rows than it serves), or,
-// when limit > 0, once it has read limit items. When a page carries no
-// usable totalRows, it reads on to an empty page rather than take one page
-// as all there is. Pages are read one after another.
+// listPages reads every page of the list operation op with params, and
+// returns all pages' items, or the first error and no items. It pages on
+// totalRows, not on pageSize: the API may serve smaller pages than asked.
+// It stops when it has read totalRows items, on an empty page (a server that
+// reports more rows than it serves), or, when limit > 0, once it has read
+// limit items. When a page carries no usable totalRows, it reads on to an
+// empty page rather than take one page as all there is. Pages are read one
+// after another.
 func listPages[T any, L pager[T]](ctx context.Context, c *Client, op string, params url.Values, limit int) ([]T, error) {
 	var items []T
-	params.Set("pageSize", strconv.Itoa(pageSize))
-	for page := 1; ; page++ {
-		params.Set("pageNo", strconv.Itoa(page))
-		var out L
-		if err := c.call(ctx, op, http.MethodGet, params, &out); err != nil {
+	for pageNo := 1; ; pageNo++ {
+		page, err := readPage[T, L](ctx, c, op, params, pageNo)
+		if err != nil {
 			return nil, err
 		}
-		rows, totalRows := out.page()
-		items = append(items, rows...)
-		total, err := strconv.Atoi(string(totalRows))
-		if len(rows) == 0 || (err == nil && len(items) >= total) || (limit > 0 && len(items) >= limit) {
+		items = append(items, page.Items...)
+		if len(page.Items) == 0 || (page.TotalRows >= 0 && len(items) >= page.TotalRows) || (limit > 0 && len(items) >= limit) {
 			return items, nil
 		}
 	}
+}
+
+// readPage reads page pageNo of the list operation op with params, to which
+// it adds pageNo and pageSize.
+func readPage[T any, L pager[T]](ctx context.Context, c *Client, op string, params url.Values, pageNo int) (Page[T], error) {
+	params.Set("pageSize", strconv.Itoa(pageSize))
+	params.Set("pageNo", strconv.Itoa(pageNo))
+	var out L
+	if err := c.call(ctx, op, http.MethodGet, params, &out); err != nil {
+		return Page[T]{}, err
+	}
+	rows, totalRows := out.page()
+	total, err := strconv.Atoi(string(totalRows))
+	if err != nil || total < 0 {
+		total = -1
+	}
+	return Page[T]{Items: rows, TotalRows: total}, nil
 }
 
 // SetMemberServerImageSharingPermission replaces the set of login IDs the

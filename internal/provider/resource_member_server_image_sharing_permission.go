@@ -68,6 +68,8 @@ func (memberKind) get(ctx context.Context, d *providerData, k ncloud.ImageKey) (
 	return readShared(ctx, d.memberImages, k, memberImage)
 }
 
+func (memberKind) changing(d *providerData, k ncloud.ImageKey) { d.memberImages.Changing(k) }
+
 func (memberKind) recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool) {
 	return recentShared(d.memberImages, k, memberImage)
 }

@@ -72,6 +72,8 @@ func (serverKind) get(ctx context.Context, d *providerData, k ncloud.ImageKey) (
 	return readShared(ctx, d.serverImages, k, serverImage)
 }
 
+func (serverKind) changing(d *providerData, k ncloud.ImageKey) { d.serverImages.Changing(k) }
+
 func (serverKind) recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool) {
 	return recentShared(d.serverImages, k, serverImage)
 }

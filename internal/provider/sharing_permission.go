@@ -89,6 +89,9 @@ type imageKind interface {
 	get(ctx context.Context, d *providerData, k ncloud.ImageKey) (*sharedImage, error)
 	// recent is an answer of get made a moment ago in this process.
 	recent(d *providerData, k ncloud.ImageKey) (*sharedImage, bool)
+	// changing tells get that this process writes the image: its reads
+	// are lookups from then on, never answers of a listing read before.
+	changing(d *providerData, k ncloud.ImageKey)
 	// check explains why the image found (img, or err from get) cannot be
 	// shared by this resource type, as errors on path; missing says that
 	// no image API holds the number.
@@ -308,6 +311,7 @@ func (r *sharingPermissionResource[M]) Create(ctx context.Context, req resource.
 	// image that was missing (a warning at plan, an error here) or an image
 	// not yet created needs a lookup here, before the write.
 	k := plan.key()
+	r.kind.changing(r.data, k)
 	if img, ok := r.kind.recent(r.data, k); !ok || img.Status.Code != ncloud.StatusCreated {
 		img, _, diags := r.lookup(ctx, k)
 		resp.Diagnostics.Append(diags...)
@@ -400,6 +404,7 @@ func (r *sharingPermissionResource[M]) Update(ctx context.Context, req resource.
 		resp.Diagnostics.Append(r.setIdentity(ctx, resp.Identity, plan.key())...)
 		return
 	}
+	r.kind.changing(r.data, plan.key())
 	r.share(ctx, &plan, &resp.Diagnostics, resp.State.Set)
 	if resp.Diagnostics.HasError() {
 		return
@@ -434,6 +439,7 @@ func (r *sharingPermissionResource[M]) Delete(ctx context.Context, req resource.
 			map[string]any{r.kind.noAttribute(): k.No})
 		return
 	}
+	r.kind.changing(r.data, k)
 	_, err := r.kind.write(ctx, r.data, k, nil)
 	if err == nil {
 		return

@@ -4,6 +4,14 @@
 // Reader serves one image kind; one call per region is in flight at a time,
 // and lookups that arrive meanwhile gather into the next one, so batches
 // grow to Terraform's parallelism.
+//
+// Batches still cost a round trip per Terraform's parallelism of
+// resources, one after another. So once a run has looked up enough images
+// of a region, the Reader reads ahead: it lists the region's images of its
+// kind, in pages read at once, and answers later lookups from that listing
+// without a call. A listing is read only in place of a lookup call that is
+// due anyway, and only as far as its pages cost no more calls than the run
+// has made already (see readAhead).
 package imageread
 
 import (
@@ -30,30 +38,59 @@ const (
 	batchTimeout = 5 * time.Minute
 	// recentFor is how long an answer may stand in for a new lookup by a
 	// create: Terraform plans a resource again, in the same process, just
-	// before it creates it.
+	// before it creates it. A listing answers lookups as long: as fresh as
+	// a lookup made earlier in the same plan.
 	recentFor = time.Minute
+	// readAheadAfter is how many images of a region a run looks up before
+	// the Reader lists the region: three rounds of Terraform's default
+	// parallelism. A configuration of a few images never pays for a
+	// listing of a large account, and the calls made by then tell what
+	// later lookups would cost.
+	readAheadAfter = 30
+	// pagesAtOnce bounds the listing's calls in flight.
+	pagesAtOnce = 4
 )
 
 // Fetch reads the images among nos in region with as few calls as the API
 // allows; images that do not exist are absent from the result.
 type Fetch[T any] func(ctx context.Context, region string, nos []string) ([]T, error)
 
+// List reads page pageNo (from 1) of the region's images of the kind.
+type List[T any] func(ctx context.Context, region string, pageNo int) (ncloud.Page[T], error)
+
 // Reader coalesces the lookups of one image kind.
 type Reader[T any] struct {
 	fetch Fetch[T]
+	list  List[T]
 	no    func(*T) string // an image's number
 	kind  string          // "member server image", for errors
 
 	mu      sync.Mutex
 	regions map[string]*regionReads[T]
 	recent  map[ncloud.ImageKey]recent[T]
+	// changing holds the images this process writes: a listing read
+	// before the write no longer tells what NCP holds.
+	changing map[ncloud.ImageKey]bool
 }
 
-// regionReads is the batching state of one region.
+// regionReads is the batching and listing state of one region.
 type regionReads[T any] struct {
 	next   *batch[T]     // gathering; nil when none
 	flying bool          // a call is in flight
 	joined chan struct{} // signalled when a lookup joins next
+
+	// looked holds the images looked up that a listing could answer
+	// (not written by this process), for readAheadAfter; calls counts the
+	// lookup calls of such images, made or replaced by the listing.
+	looked map[string]bool
+	calls  int
+	// listing holds the images of the pages read so far, of pages
+	// known to exist (0 while unknown), read at listedAt.
+	listing  map[string]*T
+	have     int
+	pages    int
+	listedAt time.Time
+	failed   bool // a listing call failed: lookups only, for this run
 }
 
 // batch is one list call shared by the lookups that joined it.
@@ -77,31 +114,47 @@ type recent[T any] struct {
 	at  time.Time
 }
 
-// New returns a Reader of one image kind: fetch reads a batch, no gives an
-// image's number, kind names the kind in errors.
-func New[T any](fetch Fetch[T], no func(*T) string, kind string) *Reader[T] {
-	return &Reader[T]{fetch: fetch, no: no, kind: kind, regions: map[string]*regionReads[T]{}, recent: map[ncloud.ImageKey]recent[T]{}}
+// New returns a Reader of one image kind: fetch reads a batch, list a page
+// of the region's images, no gives an image's number, kind names the kind in
+// errors.
+func New[T any](fetch Fetch[T], list List[T], no func(*T) string, kind string) *Reader[T] {
+	return &Reader[T]{fetch: fetch, list: list, no: no, kind: kind,
+		regions: map[string]*regionReads[T]{}, recent: map[ncloud.ImageKey]recent[T]{}, changing: map[ncloud.ImageKey]bool{}}
 }
 
 // MemberImages reads member server images with getMemberServerImageInstanceList.
 func MemberImages(c *ncloud.Client) *Reader[ncloud.MemberServerImage] {
-	return New(c.GetMemberServerImages, func(img *ncloud.MemberServerImage) string { return img.InstanceNo }, "member server image")
+	return New(c.GetMemberServerImages, c.MemberServerImagePage,
+		func(img *ncloud.MemberServerImage) string { return img.InstanceNo }, "member server image")
 }
 
 // ServerImages reads images of the server image API (KVM and XEN) with
-// getServerImageList.
+// getServerImageList. Its listing holds the account's own images (type
+// SELF), the only ones a sharing resource manages; NCP's public images are
+// looked up.
 func ServerImages(c *ncloud.Client) *Reader[ncloud.ServerImage] {
-	return New(c.GetServerImages, func(img *ncloud.ServerImage) string { return img.No }, "server image")
+	list := func(ctx context.Context, region string, pageNo int) (ncloud.Page[ncloud.ServerImage], error) {
+		return c.ServerImagePage(ctx, region, ncloud.ServerImageTypeSelf, pageNo)
+	}
+	return New(c.GetServerImages, list, func(img *ncloud.ServerImage) string { return img.No }, "server image")
 }
 
 // Get returns the image, or an error wrapping ncloud.ErrNotFound when the
-// API does not hold it.
+// API does not hold it. It answers from the region's listing when that holds
+// the image, and looks it up otherwise.
 func (r *Reader[T]) Get(ctx context.Context, k ncloud.ImageKey) (*T, error) {
 	r.mu.Lock()
 	rr := r.regions[k.Region]
 	if rr == nil {
-		rr = &regionReads[T]{joined: make(chan struct{}, 1)}
+		rr = &regionReads[T]{joined: make(chan struct{}, 1), looked: map[string]bool{}}
 		r.regions[k.Region] = rr
+	}
+	if !r.changing[k] {
+		rr.looked[k.No] = true
+	}
+	if img, ok := r.listed(rr, k); ok {
+		r.mu.Unlock()
+		return img, nil
 	}
 	b := rr.next
 	if b == nil {
@@ -141,15 +194,35 @@ func (r *Reader[T]) Get(ctx context.Context, k ncloud.ImageKey) (*T, error) {
 }
 
 // Recent returns an answer to a lookup of this process made within
-// recentFor, if any.
+// recentFor, if any, a listing's included.
 func (r *Reader[T]) Recent(k ncloud.ImageKey) (*T, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, ok := r.recent[k]
-	if !ok || time.Since(e.at) > recentFor {
+	if e, ok := r.recent[k]; ok && time.Since(e.at) <= recentFor {
+		return e.img, true
+	}
+	if rr := r.regions[k.Region]; rr != nil && rr.listing[k.No] != nil && time.Since(rr.listedAt) <= recentFor {
+		return rr.listing[k.No], true
+	}
+	return nil, false
+}
+
+// Changing tells the Reader that this process writes the image: from now
+// on Get looks it up, as a listing read before no longer tells what NCP
+// holds.
+func (r *Reader[T]) Changing(k ncloud.ImageKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changing[k] = true
+}
+
+// listed is the listing's answer for k, if it holds one still fresh.
+func (r *Reader[T]) listed(rr *regionReads[T], k ncloud.ImageKey) (*T, bool) {
+	img := rr.listing[k.No]
+	if img == nil || r.changing[k] || time.Since(rr.listedAt) > recentFor {
 		return nil, false
 	}
-	return e.img, true
+	return img, true
 }
 
 // flush makes the batch's call unless it was already made or another call
@@ -206,19 +279,130 @@ func (r *Reader[T]) waiting(rr *regionReads[T]) int {
 	return len(rr.next.nos)
 }
 
+// call answers the batch: from the listing what it holds, reading ahead
+// when that is due, and with one lookup call for the rest.
 func (r *Reader[T]) call(region string, nos []string, b *batch[T]) {
 	ctx, cancel := context.WithTimeout(b.ctx, batchTimeout)
 	defer cancel()
-	images, err := r.fetch(ctx, region, nos)
-	b.images = make(map[string]*T, len(images))
-	now := time.Now()
-	r.mu.Lock()
-	for i := range images {
-		img := &images[i]
-		b.images[r.no(img)] = img
-		r.recent[ncloud.ImageKey{Region: region, No: r.no(img)}] = recent[T]{img, now}
+	b.images = make(map[string]*T, len(nos))
+	rr, missing, listable := r.fromListing(region, nos, b)
+	if listable {
+		r.mu.Lock()
+		rr.calls++
+		due := r.listingDue(rr)
+		r.mu.Unlock()
+		if due {
+			r.readAhead(ctx, region, rr)
+			_, missing, _ = r.fromListing(region, missing, b)
+		}
 	}
-	r.mu.Unlock()
-	b.err = err
+	if len(missing) > 0 {
+		images, err := r.fetch(ctx, region, missing)
+		now := time.Now()
+		r.mu.Lock()
+		for i := range images {
+			img := &images[i]
+			b.images[r.no(img)] = img
+			r.recent[ncloud.ImageKey{Region: region, No: r.no(img)}] = recent[T]{img, now}
+		}
+		r.mu.Unlock()
+		b.err = err
+	}
 	close(b.done)
+}
+
+// fromListing answers from the listing what it holds of nos and returns
+// the rest, and whether a listing could answer any of those: images this
+// process writes need a lookup whatever the listing holds.
+func (r *Reader[T]) fromListing(region string, nos []string, b *batch[T]) (rr *regionReads[T], missing []string, listable bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rr = r.regions[region]
+	for _, no := range nos {
+		k := ncloud.ImageKey{Region: region, No: no}
+		if img, ok := r.listed(rr, k); ok {
+			b.images[no] = img
+		} else {
+			missing = append(missing, no)
+			listable = listable || !r.changing[k]
+		}
+	}
+	return rr, missing, listable
+}
+
+// listingDue tells whether a lookup call due now should read the listing
+// (more of it) first: once the run has looked up readAheadAfter images of
+// the region, and, when the API has told how many pages the listing has,
+// only while the pages left cost no more calls than the lookups made so
+// far. A listing older than recentFor is read again.
+func (r *Reader[T]) listingDue(rr *regionReads[T]) bool {
+	if rr.failed || len(rr.looked) < readAheadAfter {
+		return false
+	}
+	if rr.have > 0 && time.Since(rr.listedAt) > recentFor {
+		rr.listing, rr.have, rr.pages = nil, 0, 0
+	}
+	return rr.have == 0 || (rr.have < rr.pages && rr.pages-rr.have <= rr.calls)
+}
+
+// readAhead reads the region's listing in place of a lookup call: its first
+// page, when none was read, which tells from totalRows how many pages there
+// are, then the pages left, pagesAtOnce at a time, if they cost no more calls
+// than the run's lookups have (rr.calls, counting the one this replaces).
+// Otherwise the listing holds the first page only, and lookups answer the
+// rest until they have cost as much. A page that cannot be read ends the
+// read-ahead for the run: lookups answer what the listing lacks.
+func (r *Reader[T]) readAhead(ctx context.Context, region string, rr *regionReads[T]) {
+	r.mu.Lock()
+	have, pages, calls := rr.have, rr.pages, rr.calls
+	r.mu.Unlock()
+	at := time.Now()
+	if have == 0 {
+		first, err := r.list(ctx, region, 1)
+		if !r.keep(rr, 1, first, err, at) {
+			return
+		}
+		r.mu.Lock()
+		have, pages = rr.have, rr.pages
+		r.mu.Unlock()
+		if pages-have > calls {
+			return
+		}
+	}
+
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, pagesAtOnce)
+	for pageNo := have + 1; pageNo <= pages; pageNo++ {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			page, err := r.list(ctx, region, pageNo)
+			r.keep(rr, pageNo, page, err, at)
+		})
+	}
+	wg.Wait()
+}
+
+// keep adds a page read at at to the listing and reports whether the
+// read-ahead goes on. The first page sets how many pages there are: from
+// totalRows over the rows the API serves a page, or this page alone when it
+// reports no totalRows.
+func (r *Reader[T]) keep(rr *regionReads[T], pageNo int, page ncloud.Page[T], err error, at time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		rr.failed = true
+		return false
+	}
+	if pageNo == 1 {
+		rr.listing, rr.listedAt, rr.pages = make(map[string]*T, max(page.TotalRows, len(page.Items))), at, 1
+		if n := len(page.Items); n > 0 && page.TotalRows > n {
+			rr.pages = (page.TotalRows + n - 1) / n
+		}
+	}
+	for i := range page.Items {
+		rr.listing[r.no(&page.Items[i])] = &page.Items[i]
+	}
+	rr.have = max(rr.have, pageNo)
+	return true
 }
