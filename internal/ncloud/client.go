@@ -206,6 +206,7 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values,
 func (c *Client) prepare(req *http.Request) error {
 	ctx := req.Context()
 	x := exchangeOf(ctx)
+	x.paced = time.Now()
 	if err := c.pace.wait(ctx); err != nil {
 		// The context ended, or its deadline comes before the turn.
 		return x.stopped(cmp.Or(ctx.Err(), context.DeadlineExceeded))

@@ -3,6 +3,7 @@ package ncloud
 import (
 	"context"
 	"sync"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -17,7 +18,8 @@ const (
 // pacer spaces the starts of a client's requests with a rate.Limiter of
 // burst 1. Its limit is Config.MaxRequestsPerSecond (rate.Inf without one).
 // A provider's parallel operations share one client, and the gateway
-// throttles them together: when one request is throttled the limit halves,
+// throttles them together: when one request is throttled the limit halves
+// (once for the requests sent at that pace),
 // down to slowest, so that they all slow down, and each success raises it by
 // 1/15, back to the configured cap, so that the client settles just under the
 // gateway's rate instead of retrying in bursts.
@@ -25,6 +27,7 @@ type pacer struct {
 	mu  sync.Mutex // orders the changes of the limit, each read-modify-write
 	cap rate.Limit
 	lim *rate.Limiter
+	cut time.Time // the last slowdown
 }
 
 func newPacer(perSecond float64) *pacer {
@@ -45,18 +48,21 @@ func (p *pacer) wait(ctx context.Context) error {
 	return lim.Wait(ctx)
 }
 
-// throttled slows every later request.
-func (p *pacer) throttled() {
+// throttled slows every later request, after a throttled answer to a
+// request that asked for its turn at paced. Requests that asked before the
+// last slowdown were paced at the old rate and slow nothing more: ten
+// requests in flight throttled together are one signal, not ten halvings.
+// The slowdown takes a new limiter: the old one owes the turns it promised
+// its waiters at the faster rate, and at the slower one that debt would
+// stall every later request for seconds.
+func (p *pacer) throttled(paced time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	limit := min(p.cap, max(min(p.lim.Limit()/2, slowStart), slowest))
-	if p.lim.Limit() == rate.Inf {
-		// A new limiter rather than SetLimit: a Limiter changed from Inf
-		// within one tick of the clock computes its tokens as 0 × Inf.
-		p.lim = rate.NewLimiter(limit, 1)
+	if paced.Before(p.cut) {
 		return
 	}
-	p.lim.SetLimit(limit)
+	p.cut = time.Now()
+	p.lim = rate.NewLimiter(min(p.cap, max(min(p.lim.Limit()/2, slowStart), slowest)), 1)
 }
 
 // succeeded lets the pace recover.

@@ -24,8 +24,8 @@ func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 	if d := p.spacing(); d != 0 {
 		t.Fatalf("a new pacer without a rate spaces requests by %s, want 0", d)
 	}
-	p.throttled()
-	p.throttled()
+	p.throttled(time.Now())
+	p.throttled(time.Now())
 	if d := p.spacing(); d != 2*paceStart {
 		t.Fatalf("after two throttles the spacing is %s, want %s", d, 2*paceStart)
 	}
@@ -36,7 +36,7 @@ func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 		t.Fatalf("after many successes the spacing is %s, want 0", d)
 	}
 	for range 20 {
-		p.throttled()
+		p.throttled(time.Now())
 	}
 	if d := p.spacing(); d != paceMax {
 		t.Fatalf("the spacing grew to %s, want at most %s", d, paceMax)
@@ -46,9 +46,49 @@ func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 // Throttling never speeds up a configured rate slower than its slowest pace.
 func TestPacerThrottleKeepsASlowerCap(t *testing.T) {
 	p := newPacer(0.1) // one start every 10 s
-	p.throttled()
+	p.throttled(time.Now())
 	if d := p.spacing(); d != 10*time.Second {
 		t.Fatalf("after a throttle the spacing is %s, want the configured 10s", d)
+	}
+}
+
+// Requests paced together are throttled together: their answers slow the
+// pace once, not once each, and a request paced after the slowdown can slow
+// it again.
+func TestPacerSlowsOncePerPace(t *testing.T) {
+	const paceStart = 50 * time.Millisecond // 1/slowStart
+	p := newPacer(0)
+	sent := time.Now()
+	for range 10 {
+		p.throttled(sent)
+	}
+	if d := p.spacing(); d != paceStart {
+		t.Fatalf("after ten throttled answers to requests sent together the spacing is %s, want %s", d, paceStart)
+	}
+	p.throttled(time.Now())
+	if d := p.spacing(); d != 2*paceStart {
+		t.Fatalf("after a throttled answer to a request sent at the new pace the spacing is %s, want %s", d, 2*paceStart)
+	}
+}
+
+// A slowdown does not make later requests wait out the turns promised at
+// the faster pace: with ten requests queued at 20/s (half a second of
+// turns), a request after a slowdown to 10/s starts within its own
+// spacing, not after the queue's second at the new rate.
+func TestPacerSlowdownForgetsPromisedTurns(t *testing.T) {
+	p := newPacer(0)
+	p.throttled(time.Now()) // 20/s
+	for range 10 {
+		go func() { _ = p.wait(context.Background()) }()
+	}
+	time.Sleep(10 * time.Millisecond) // the ten are queued
+	p.throttled(time.Now())           // 10/s
+	start := time.Now()
+	if err := p.wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited > 300*time.Millisecond {
+		t.Errorf("a request after the slowdown waited %s, want about one spacing (100ms)", waited)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 type exchange struct {
 	op        string
 	attempts  int
+	paced     time.Time // when the current attempt asked the pacer for a turn
 	started   time.Time // start of the current attempt, after its wait for a turn
 	status    int       // HTTP status of the last response; 0 when there was none
 	payload   json.RawMessage
@@ -72,7 +73,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case isAPIErr:
 		apiErr.Attempts = x.attempts
 		if apiErr.throttled() {
-			c.pace.throttled()
+			c.pace.throttled(x.paced)
 		}
 	}
 	// An attempt that failed only because the caller's context ended says
