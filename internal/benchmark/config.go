@@ -9,10 +9,13 @@ import (
 // Resource i of a member server image configuration shares image
 // FirstImageNo+i, a XEN image; resource i of a server image configuration
 // shares image FirstServerImageNo+i, a KVM image. The ranges do not meet at
-// any N the benchmark runs.
+// any N the benchmark runs. The images of a large region that no resource
+// manages (Runner.LargeRegion) are numbered from FirstOtherImageNo, above
+// both.
 const (
 	FirstImageNo       = 30000
 	FirstServerImageNo = 40000
+	FirstOtherImageNo  = 100000
 )
 
 // Every resource shares its image with initialLogins; the update swaps one
@@ -41,6 +44,11 @@ const (
 	// MemberSharing: what Terraform and terraform-plugin-framework cost a
 	// provider, with no API.
 	NoOp
+	// PerCall is N resources of cmd/percall-provider on MemberSharing's
+	// images, with its arguments: a provider written the usual way, one API
+	// call per read, which is what ncloudimage's batching is measured
+	// against.
+	PerCall
 )
 
 // SharingKinds are the kinds of the provider's resources, in the order they
@@ -48,7 +56,7 @@ const (
 var SharingKinds = []Kind{MemberSharing, ServerSharing}
 
 func (k Kind) String() string {
-	return [...]string{"ncloudimage member", "ncloudimage server", "terraform_data", "no-op provider"}[k]
+	return [...]string{"ncloudimage member", "ncloudimage server", "terraform_data", "no-op provider", "per-call provider"}[k]
 }
 
 // ResourceType is the resource type of a configuration of kind k.
@@ -58,14 +66,15 @@ func (k Kind) ResourceType() string {
 		"ncloudimage_server_image_sharing_permission",
 		"terraform_data",
 		"noop_sharing",
+		"percall_sharing",
 	}[k]
 }
 
 // slug names the kind's work directories.
-func (k Kind) slug() string { return [...]string{"member", "server", "floor", "noop"}[k] }
+func (k Kind) slug() string { return [...]string{"member", "server", "floor", "noop", "percall"}[k] }
 
-// ImageNo is the image number resource i of kind k shares; the floors hold
-// the member server image numbers.
+// ImageNo is the image number resource i of kind k shares; the floors and
+// the per-call provider hold the member server image numbers.
 func ImageNo(k Kind, i int) string {
 	if k == ServerSharing {
 		return strconv.Itoa(FirstServerImageNo + i)
@@ -105,6 +114,18 @@ provider "ncloudimage" {}
   }
 }
 `)
+	case PerCall:
+		b.WriteString(`terraform {
+  required_providers {
+    percall = {
+      source = "ncloudimage/percall"
+    }
+  }
+}
+
+# Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
+provider "percall" {}
+`)
 	}
 	for i := range n {
 		logins := initialLogins
@@ -117,7 +138,7 @@ provider "ncloudimage" {}
 		}
 		set := "[" + strings.Join(ids, ", ") + "]"
 		switch k {
-		case MemberSharing, NoOp:
+		case MemberSharing, NoOp, PerCall:
 			fmt.Fprintf(&b, `
 resource %q "image_%d" {
   member_server_image_no = %q
@@ -145,9 +166,12 @@ resource "terraform_data" "image_%d" {
 	return []byte(b.String())
 }
 
-// noOpSource is the no-op provider's address: configurations name it as
-// source = "ncloudimage/noop".
-const noOpSource = "registry.terraform.io/ncloudimage/noop"
+// The addresses of the no-op and the per-call providers: configurations
+// name them as source = "ncloudimage/noop" and "ncloudimage/percall".
+const (
+	noOpSource    = "registry.terraform.io/ncloudimage/noop"
+	perCallSource = "registry.terraform.io/ncloudimage/percall"
+)
 
 // ParseCounts parses a comma-separated list of resource counts, e.g.
 // "10,100,500".

@@ -2,6 +2,7 @@ package benchmark
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,15 @@ func TestImageNoRanges(t *testing.T) {
 	if ImageNo(Floor, 7) != ImageNo(MemberSharing, 7) || ImageNo(NoOp, 7) != ImageNo(MemberSharing, 7) {
 		t.Error("the floors do not hold the member server image numbers")
 	}
+	if ImageNo(PerCall, 7) != ImageNo(MemberSharing, 7) {
+		t.Error("the per-call provider does not share the member server images")
+	}
+	// The images of a large region that no resource manages are above both ranges.
+	for _, k := range SharingKinds {
+		if last, _ := strconv.Atoi(ImageNo(k, n-1)); last >= FirstOtherImageNo {
+			t.Errorf("%s: image %d is in the large region's range, from %d", k, last, FirstOtherImageNo)
+		}
+	}
 }
 
 func TestConfigFloor(t *testing.T) {
@@ -86,6 +96,29 @@ resource "terraform_data" "image_0" {
 `
 	if got != want {
 		t.Errorf("Config(Floor, 1, true) =\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestConfigPerCall(t *testing.T) {
+	got := string(Config(PerCall, 1, true))
+	want := `terraform {
+  required_providers {
+    percall = {
+      source = "ncloudimage/percall"
+    }
+  }
+}
+
+# Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
+provider "percall" {}
+
+resource "percall_sharing" "image_0" {
+  member_server_image_no = "30000"
+  shared_login_ids       = ["team-a@example.com", "team-c@example.com"]
+}
+`
+	if got != want {
+		t.Errorf("Config(PerCall, 1, true) =\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -111,7 +144,7 @@ resource "noop_sharing" "image_0" {
 
 // The update changes the login set of every tenth resource, and nothing else.
 func TestConfigUpdateChangesEveryTenth(t *testing.T) {
-	for _, k := range []Kind{MemberSharing, ServerSharing, Floor, NoOp} {
+	for _, k := range []Kind{MemberSharing, ServerSharing, Floor, NoOp, PerCall} {
 		for _, n := range []int{1, 10, 25, 500} {
 			before := strings.Split(string(Config(k, n, false)), "\n")
 			after := strings.Split(string(Config(k, n, true)), "\n")

@@ -4,10 +4,14 @@
 // of its own) it times terraform's create, no-change plan, 10% update and
 // destroy, counts the API calls of each, tracks the provider process's peak
 // memory, and compares the times with the same N of terraform_data
-// resources (Terraform alone, the floor) and of a no-op framework
-// provider's resources (cmd/noop-provider: what Terraform and the framework
-// cost any provider). Report.Markdown renders the results and the targets
-// as markdown.
+// resources (Terraform alone, the floor), of a no-op framework provider's
+// resources (cmd/noop-provider: what Terraform and the framework cost any
+// provider) and of a per-call provider's resources (cmd/percall-provider:
+// the member resource written the usual way, one API call per read, on the
+// same images). It also runs each resource type in a large region, among
+// thousands of images that no resource manages. Report.Markdown renders the
+// results and the targets as markdown; Report.WritePlot draws the times
+// against N.
 //
 // The provider is run as terraform runs it in production: a separate
 // process found through a dev_overrides CLI configuration, so no

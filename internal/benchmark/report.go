@@ -73,13 +73,15 @@ func IsWrite(op string) bool {
 }
 
 // Run is the phases of N resources of each of the provider's resource
-// types, of N terraform_data resources and of N no-op provider resources.
+// types, of N terraform_data resources, of N no-op provider resources and
+// of N per-call provider resources.
 type Run struct {
-	N      int
-	Member []Measurement // MemberSharing by Phase; ends at the first failure; nil when not run
-	Server []Measurement // ServerSharing, likewise
-	Floor  []Measurement
-	NoOp   []Measurement // nil when not run
+	N       int
+	Member  []Measurement // MemberSharing by Phase; ends at the first failure; nil when not run
+	Server  []Measurement // ServerSharing, likewise
+	Floor   []Measurement
+	NoOp    []Measurement // nil when not run
+	PerCall []Measurement // nil when not run
 }
 
 // Sharing returns the measurements of kind k (MemberSharing or ServerSharing).
@@ -121,6 +123,17 @@ type Throttled struct {
 	Create Measurement
 }
 
+// LargeRegion is the phases of N resources of one of the provider's
+// resource types in a region where the account holds many more images of
+// the kind's hypervisor, which no resource manages.
+type LargeRegion struct {
+	Kind            Kind // MemberSharing or ServerSharing
+	N               int
+	Images          int // images of the kind's hypervisor in the region, the N included
+	OtherHypervisor int // the benchmark's images of the other hypervisor in the region
+	Phases          []Measurement
+}
+
 // Settings are the conditions of a report's runs.
 type Settings struct {
 	Latency     time.Duration
@@ -131,9 +144,10 @@ type Settings struct {
 
 // Report is a whole benchmark.
 type Report struct {
-	Settings  Settings
-	Runs      []Run
-	Throttled *Throttled // nil when not run
+	Settings     Settings
+	Runs         []Run
+	Throttled    *Throttled    // nil when not run
+	LargeRegions []LargeRegion // one per resource type; none when not run
 }
 
 // Targets of the benchmark issue that are stated at one N.
@@ -142,6 +156,18 @@ const (
 	targetPeakKiB   = 64 << 10
 	targetPlanSlack = 1.5
 )
+
+// The targets relative to the per-call and the no-op providers are judged
+// at the largest N of a report, and only at the latency they are stated
+// for: the per-call provider's times are mostly latency.
+const (
+	targetLatency      = 50 * time.Millisecond
+	targetPlanOverNoOp = 500 * time.Millisecond
+)
+
+// perCallTargets are the most each phase of the member resource may take,
+// as a share of the per-call provider's time.
+var perCallTargets = map[Phase]float64{Create: 0.75, Plan: 0.5, Update: 0.75, Destroy: 0.9}
 
 // Target429Share is the share of a throttled apply's calls that may be
 // answered 429: fewer than this.
@@ -155,7 +181,7 @@ func (r Report) Failed() bool {
 func (r Report) failures() []error {
 	var errs []error
 	for _, run := range r.Runs {
-		for _, m := range slices.Concat(run.Member, run.Server, run.Floor, run.NoOp) {
+		for _, m := range slices.Concat(run.Member, run.Server, run.Floor, run.NoOp, run.PerCall) {
 			if m.Err != nil {
 				errs = append(errs, m.Err)
 			}
@@ -163,6 +189,13 @@ func (r Report) failures() []error {
 	}
 	if r.Throttled != nil && r.Throttled.Create.Err != nil {
 		errs = append(errs, r.Throttled.Create.Err)
+	}
+	for _, l := range r.LargeRegions {
+		for _, m := range l.Phases {
+			if m.Err != nil {
+				errs = append(errs, m.Err)
+			}
+		}
 	}
 	return errs
 }
@@ -182,19 +215,30 @@ func (r Report) Markdown() string {
 		"The floor is the same N of `terraform_data` (built into Terraform: no provider process, no API); "+
 		"ratio = ncloudimage / terraform_data. The no-op provider is a terraform-plugin-framework provider "+
 		"whose resource has the same arguments and does nothing (`internal/benchmark/cmd/noop-provider`): "+
-		"what Terraform and the framework cost any provider. API calls are counted by the emulator per command. "+
+		"what Terraform and the framework cost any provider. The per-call provider has the member resource's arguments "+
+		"and is written the usual way, one API call per read and no batching, through the same API client "+
+		"(`internal/benchmark/cmd/percall-provider`); it runs on the member resource's images, and ratio to per-call = "+
+		"ncloudimage / per-call provider. API calls are counted by the emulator per command. "+
 		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s). "+
 		"Each N has a table per resource type, each of its own configuration and images; "+
 		"the floors are measured once per N and shown in both.\n",
 		s.Latency, rate, s.Parallelism, pollInterval)
 
+	largestN := 0
+	for _, run := range r.Runs {
+		largestN = max(largestN, run.N)
+	}
 	for _, run := range r.Runs {
 		fmt.Fprintf(&b, "\n## N = %d\n", run.N)
 		for _, k := range run.kinds() {
 			fmt.Fprintf(&b, "\n### %s: `%s`\n\n", kindTitle(k), k.ResourceType())
 			writeRunTable(&b, run, k)
+			if k == MemberSharing && run.PerCall != nil {
+				fmt.Fprintf(&b, "\nPer-call provider: `%s`, on the same images.\n\n", PerCall.ResourceType())
+				writeCallsTable(&b, "per-call provider", run.N, run.PerCall)
+			}
 			b.WriteString("\nTargets:\n\n")
-			writeChecks(&b, run.checks(s, k))
+			writeChecks(&b, slices.Concat(run.checks(s, k), run.comparisonChecks(s, k, largestN)))
 		}
 	}
 	if t := r.Throttled; t != nil {
@@ -207,6 +251,21 @@ func (r Report) Markdown() string {
 			Create, wallCell(m, true), m.Total, perResource(m.Total, t.N), breakdown(m.Calls), tooManyCell(m), mib(m.PeakKiB))
 		b.WriteString("\nTargets:\n\n")
 		writeChecks(&b, t.checks())
+	}
+	for i, l := range r.LargeRegions {
+		if i == 0 {
+			fmt.Fprintf(&b, "\n## Large region: N = %d\n\n", l.N)
+			b.WriteString("Each resource type on its own: N resources in a region where the account holds many more images of their hypervisor, " +
+				"which no resource manages: those the earlier runs put, which stay, and others put for this run only and deleted after it.\n")
+		}
+		other := hypervisor(MemberSharing)
+		if l.Kind == MemberSharing {
+			other = hypervisor(ServerSharing)
+		}
+		fmt.Fprintf(&b, "\n### %s: `%s`\n\n", kindTitle(l.Kind), l.Kind.ResourceType())
+		fmt.Fprintf(&b, "The region holds %d %s images (%d managed, %d others) and %d %s images.\n\n",
+			l.Images, hypervisor(l.Kind), l.N, l.Images-l.N, l.OtherHypervisor, other)
+		writeCallsTable(&b, "ncloudimage", l.N, l.Phases)
 	}
 	if ops := r.operations(); len(ops) > 0 {
 		b.WriteString("\nOperations: ")
@@ -235,30 +294,77 @@ func kindTitle(k Kind) string {
 	return "Member server images (XEN)"
 }
 
+// writeRunTable writes the table of the resources of kind k in a run. The
+// member resource's has the per-call provider's times too: it runs on the
+// same images.
 func writeRunTable(b *strings.Builder, run Run, k Kind) {
-	b.WriteString("| phase | ncloudimage | terraform_data | ratio | no-op provider | API calls | calls/resource | by operation | 429s | provider peak |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n")
-	for _, p := range Phases {
-		ours, oursRan := PhaseAt(run.Sharing(k), p)
-		floor, floorRan := PhaseAt(run.Floor, p)
-		noopCell := "–" // not measured
-		if run.NoOp != nil {
-			noopCell = wallCell(PhaseAt(run.NoOp, p))
-		}
-		ratio := "–"
-		_, oursOK := succeeded(run.Sharing(k), p)
-		_, floorOK := succeeded(run.Floor, p)
-		if x, ok := wallRatio(ours, floor); ok && oursOK && floorOK {
-			ratio = fmt.Sprintf("%.2fx", x)
-		}
-		if !oursRan {
-			fmt.Fprintf(b, "| %s | skipped | %s | – | %s | – | – | – | – | – |\n", p, wallCell(floor, floorRan), noopCell)
-			continue
-		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d | %.2f | %s | %s | %s |\n",
-			p, wallCell(ours, true), wallCell(floor, floorRan), ratio, noopCell,
-			ours.Total, perResource(ours.Total, run.N), breakdown(ours.Calls), tooManyCell(ours), mib(ours.PeakKiB))
+	ours := run.Sharing(k)
+	perCall := k == MemberSharing
+	head := []string{"phase", "ncloudimage", "terraform_data", "ratio", "no-op provider"}
+	align := []string{"---", "--:", "--:", "--:", "--:"}
+	if perCall {
+		head = append(head, "per-call provider", "ratio to per-call")
+		align = append(align, "--:", "--:")
 	}
+	head = append(head, "API calls", "calls/resource", "by operation", "429s", "provider peak")
+	align = append(align, "--:", "--:", "---", "--:", "--:")
+	writeRow(b, head)
+	writeAlign(b, align)
+	for _, p := range Phases {
+		m, ran := PhaseAt(ours, p)
+		row := []string{p.String(), wallCell(m, ran), optionalWallCell(run.Floor, p), ratioCell(ours, run.Floor, p), optionalWallCell(run.NoOp, p)}
+		if perCall {
+			row = append(row, optionalWallCell(run.PerCall, p), ratioCell(ours, run.PerCall, p))
+		}
+		writeRow(b, append(row, callCells(m, ran, run.N)...))
+	}
+}
+
+// writeCallsTable writes the times and calls of one configuration's phases.
+func writeCallsTable(b *strings.Builder, name string, n int, ms []Measurement) {
+	writeRow(b, []string{"phase", name, "API calls", "calls/resource", "by operation", "429s", "provider peak"})
+	writeAlign(b, []string{"---", "--:", "--:", "--:", "---", "--:", "--:"})
+	for _, p := range Phases {
+		m, ran := PhaseAt(ms, p)
+		writeRow(b, append([]string{p.String(), wallCell(m, ran)}, callCells(m, ran, n)...))
+	}
+}
+
+func writeRow(b *strings.Builder, cells []string) {
+	b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+}
+
+// writeAlign writes a table's delimiter row: "|---|--:|".
+func writeAlign(b *strings.Builder, align []string) {
+	b.WriteString("|" + strings.Join(align, "|") + "|\n")
+}
+
+// callCells are the API calls, calls/resource, by operation, 429s and
+// provider peak cells of a phase; dashes when it did not run.
+func callCells(m Measurement, ran bool, n int) []string {
+	if !ran {
+		return []string{"–", "–", "–", "–", "–"}
+	}
+	return []string{fmt.Sprint(m.Total), fmt.Sprintf("%.2f", perResource(m.Total, n)), breakdown(m.Calls), tooManyCell(m), mib(m.PeakKiB)}
+}
+
+// optionalWallCell is the time of phase p of a configuration that may not
+// have been measured at all ("–").
+func optionalWallCell(ms []Measurement, p Phase) string {
+	if ms == nil {
+		return "–"
+	}
+	return wallCell(PhaseAt(ms, p))
+}
+
+// ratioCell is ours / other in phase p, "–" unless both succeeded.
+func ratioCell(ours, other []Measurement, p Phase) string {
+	m, oursOK := succeeded(ours, p)
+	o, otherOK := succeeded(other, p)
+	if x, ok := wallRatio(m, o); ok && oursOK && otherOK {
+		return fmt.Sprintf("%.2fx", x)
+	}
+	return "–"
 }
 
 // check is one target, with what was measured.
@@ -337,6 +443,46 @@ func (run Run) checks(s Settings, k Kind) []check {
 	if peak > 0 {
 		cs = append(cs, check{atTargetN(n, peak < targetPeakKiB),
 			fmt.Sprintf("provider peak memory: %s over all phases (target at N = %d: < %d MiB)", mib(peak), targetN, targetPeakKiB>>10)})
+	}
+	return cs
+}
+
+// comparisonChecks compare the times of the resources of kind k in a run
+// with the no-op provider's and, for the member resource, with the per-call
+// provider's, which runs on its images. They are judged at largestN, the
+// largest N of the report, with targetLatency; reported otherwise.
+func (run Run) comparisonChecks(s Settings, k Kind, largestN int) []check {
+	ours := run.Sharing(k)
+	at := func(ok bool) verdict {
+		if run.N != largestN || s.Latency != targetLatency {
+			return info
+		}
+		return judge(ok)
+	}
+	where := fmt.Sprintf("at the largest N, %d, with %s latency", largestN, targetLatency)
+	var cs []check
+	if m, ok := succeeded(ours, Plan); ok {
+		if o, ok := succeeded(run.NoOp, Plan); ok {
+			budget := o.Wall + targetPlanOverNoOp
+			cs = append(cs, check{at(m.Wall <= budget),
+				fmt.Sprintf("no-change plan time: %s = the no-op provider's %s + %s (target %s: <= the no-op provider's + %s = %s)",
+					seconds(m.Wall), seconds(o.Wall), seconds(m.Wall-o.Wall), where, seconds(targetPlanOverNoOp), seconds(budget))})
+		}
+	}
+	if k != MemberSharing {
+		return cs
+	}
+	for _, p := range Phases {
+		m, ok := succeeded(ours, p)
+		o, perCallOK := succeeded(run.PerCall, p)
+		x, positive := wallRatio(m, o)
+		if !ok || !perCallOK || !positive {
+			continue
+		}
+		target := perCallTargets[p]
+		cs = append(cs, check{at(x <= target),
+			fmt.Sprintf("%s time: %s = %.2fx the per-call provider's %s (target %s: <= %gx = %s)",
+				p, seconds(m.Wall), x, seconds(o.Wall), where, target, seconds(time.Duration(target*float64(o.Wall))))})
 	}
 	return cs
 }
@@ -493,9 +639,13 @@ func (r Report) operations() []string {
 		add(run.Member...)
 		add(run.Server...)
 		add(run.Floor...)
+		add(run.PerCall...)
 	}
 	if r.Throttled != nil {
 		add(r.Throttled.Create)
+	}
+	for _, l := range r.LargeRegions {
+		add(l.Phases...)
 	}
 	return slices.Sorted(maps.Keys(seen))
 }

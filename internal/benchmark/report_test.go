@@ -36,6 +36,14 @@ func goodRun() Run {
 		},
 		Floor: []Measurement{{Wall: 5 * time.Second}, {Wall: 2 * time.Second}, {Wall: 3 * time.Second}, {Wall: 4 * time.Second}},
 		NoOp:  []Measurement{{Wall: 6 * time.Second}, {Wall: 2500 * time.Millisecond}, {Wall: 3500 * time.Millisecond}, {Wall: 5 * time.Second}},
+		// One call per read: two lookups at plan (plan and apply's plan),
+		// the write and a read back per created resource.
+		PerCall: []Measurement{
+			ms(20*time.Second, map[string]int{list: 1500, set: 500}),
+			ms(8*time.Second, map[string]int{list: 500}),
+			ms(6*time.Second, map[string]int{list: 550, set: 50}),
+			ms(7*time.Second, map[string]int{list: 500, set: 500}),
+		},
 	}
 }
 
@@ -187,7 +195,8 @@ func TestMarkdown(t *testing.T) {
 	run := goodRun()
 	run.Server = goodServerPhases()
 	r := Report{Settings: testSettings, Runs: []Run{run},
-		Throttled: &Throttled{N: 100, Rate: 10, Create: ms(30*time.Second, map[string]int{list: 1, set: 100})}}
+		Throttled:    &Throttled{N: 100, Rate: 10, Create: ms(30*time.Second, map[string]int{list: 1, set: 100})},
+		LargeRegions: []LargeRegion{largeRegion(MemberSharing), largeRegion(ServerSharing)}}
 	md := r.Markdown()
 	for _, want := range []string{
 		"test machine",
@@ -202,8 +211,22 @@ func TestMarkdown(t *testing.T) {
 		"`si-add` = addServerImageSharingPermission",
 		"`si-remove` = removeServerImageSharingPermission",
 		"Member server images (XEN): `ncloudimage_member_server_image_sharing_permission`.",
-		"| create | 10.00 s | 5.00 s | 2.00x | 6.00 s | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
-		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 2.50 s | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
+		"| phase | ncloudimage | terraform_data | ratio | no-op provider | per-call provider | ratio to per-call | API calls | calls/resource | by operation | 429s | provider peak |\n" +
+			"|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n",
+		"| phase | ncloudimage | terraform_data | ratio | no-op provider | API calls | calls/resource | by operation | 429s | provider peak |\n" +
+			"|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n",
+		"| create | 10.00 s | 5.00 s | 2.00x | 6.00 s | 20.00 s | 0.50x | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
+		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 2.50 s | 8.00 s | 0.38x | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
+		"Per-call provider: `percall_sharing`, on the same images.\n\n| phase | per-call provider | API calls |",
+		"| create | 20.00 s | 2000 | 4.00 | msi-list 1500, msi-set 500 | 0 | 20.0 MiB |",
+		"| update 10% | 6.00 s | 600 | 1.20 | msi-list 550, msi-set 50 | 0 | 20.0 MiB |",
+		"- met: create time: 10.00 s = 0.50x the per-call provider's 20.00 s (target at the largest N, 500, with 50ms latency: <= 0.75x = 15.00 s)",
+		"- met: no-change plan time: 3.00 s = the no-op provider's 2.50 s + 0.50 s " +
+			"(target at the largest N, 500, with 50ms latency: <= the no-op provider's + 0.50 s = 3.00 s)",
+		"## Large region: N = 20",
+		"The region holds 5000 XEN images (20 managed, 4980 others) and 500 KVM images.",
+		"| no-change plan | 1.50 s | 1 | 0.05 | msi-list 1 | 0 | 20.0 MiB |",
+		"The region holds 5000 KVM images (20 managed, 4980 others) and 500 XEN images.",
 		"- info: no-change plan time beyond the no-op provider's 2.50 s: 0.50 s, of which its 5 calls × 50ms = 0.25 s are latency",
 		"- met: create: 2.00 calls/resource, calls = 1000 (target <= 2 per resource)",
 		"- met: no-change plan: calls = 5 (target <= N/5 + 2 = 102)",
@@ -217,17 +240,71 @@ func TestMarkdown(t *testing.T) {
 	if r.Failed() || strings.Contains(md, "Failures") {
 		t.Errorf("a report with no failures reports one:\n%s", md)
 	}
-	// The member section comes first, then the server image section, then the throttled run.
+	// The member section comes first, then the server image section, then
+	// the throttled run, then the large region.
 	member := strings.Index(md, "### Member server images")
 	server := strings.Index(md, "### Server images")
 	throttled := strings.Index(md, "## Throttled")
-	if member >= server || server >= throttled {
-		t.Errorf("sections out of order (member at %d, server at %d, throttled at %d):\n%s", member, server, throttled, md)
+	large := strings.Index(md, "## Large region")
+	if member >= server || server >= throttled || throttled >= large {
+		t.Errorf("sections out of order (member at %d, server at %d, throttled at %d, large region at %d):\n%s", member, server, throttled, large, md)
+	}
+	// The per-call provider mirrors the member resource: the server image
+	// section neither shows it nor is compared with it.
+	serverSection := md[server:throttled]
+	if strings.Contains(serverSection, "per-call") {
+		t.Errorf("the server image section mentions the per-call provider:\n%s", serverSection)
 	}
 
 	run.Server[Plan].Err = errors.New("N=500 ncloudimage server no-change plan: the plan after apply has changes")
 	if r := (Report{Settings: testSettings, Runs: []Run{run}}); !r.Failed() {
 		t.Error("Failed() = false with a failed server image phase")
+	}
+}
+
+// largeRegion is 20 resources of kind k among 5000 images of its hypervisor.
+func largeRegion(k Kind) LargeRegion {
+	read := list
+	if k == ServerSharing {
+		read = serverList
+	}
+	return LargeRegion{Kind: k, N: 20, Images: 5000, OtherHypervisor: 500, Phases: []Measurement{
+		ms(2*time.Second, map[string]int{read: 2, set: 20}),
+		ms(1500*time.Millisecond, map[string]int{read: 1}),
+		ms(2*time.Second, map[string]int{read: 1, set: 2}),
+		ms(2*time.Second, map[string]int{read: 1, set: 20}),
+	}}
+}
+
+// A failed per-call or large-region phase is a failure of the report.
+func TestFailedOtherConfigurations(t *testing.T) {
+	run := goodRun()
+	run.PerCall = run.PerCall[:2]
+	run.PerCall[Plan].Err = errors.New("N=500 per-call provider no-change plan: the plan after apply has changes")
+	r := Report{Settings: testSettings, Runs: []Run{run}}
+	if !r.Failed() {
+		t.Error("Failed() = false with a failed per-call provider phase")
+	}
+	md := r.Markdown()
+	for _, want := range []string{
+		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 2.50 s | failed after 8.00 s | – | 5 |",
+		"| update 10% | 4.00 s | 3.00 s | 1.33x | 3.50 s | skipped | – | 55 |",
+		"| update 10% | skipped | – | – | – | – | – |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+
+	l := largeRegion(MemberSharing)
+	l.Phases = l.Phases[:1]
+	l.Phases[Create].Err = errors.New("large-region N=20 ncloudimage member create: boom")
+	r = Report{Settings: testSettings, Runs: []Run{goodRun()}, LargeRegions: []LargeRegion{l}}
+	if !r.Failed() {
+		t.Error("Failed() = false with a failed large-region phase")
+	}
+	if md := r.Markdown(); !strings.Contains(md, "| create | failed after 2.00 s | 22 |") || !strings.Contains(md, "| destroy | skipped | – |") {
+		t.Errorf("Markdown does not show the failed large-region run:\n%s", md)
 	}
 }
 
@@ -253,5 +330,72 @@ func TestMarkdownFailure(t *testing.T) {
 	}
 	if strings.Contains(md, "Server images (KVM)") {
 		t.Errorf("a run without server image resources has their section:\n%s", md)
+	}
+}
+
+func TestComparisonChecksMet(t *testing.T) {
+	cs := goodRun().comparisonChecks(testSettings, MemberSharing, 500)
+	// The plan against the no-op provider (3 s <= 2.5 s + 0.5 s: met at
+	// the boundary), then each phase against the per-call provider.
+	want := []verdict{met, met, met, met, met}
+	if got := verdicts(cs); !slices.Equal(got, want) {
+		t.Fatalf("verdicts %v, want %v: %+v", got, want, cs)
+	}
+	for i, prefix := range []string{"no-change plan time: 3.00 s = the no-op", "create time", "no-change plan time: 3.00 s = 0.38x", "update 10% time", "destroy time"} {
+		if !strings.HasPrefix(cs[i].text, prefix) {
+			t.Errorf("check %d: %q does not start with %q", i, cs[i].text, prefix)
+		}
+	}
+}
+
+func TestComparisonChecksMissed(t *testing.T) {
+	run := goodRun()
+	// Each just over its target: the member resource's times are 10, 3, 4
+	// and 6 s, and the no-op provider's plan takes 2.5 s.
+	run.NoOp[Plan].Wall = 2490 * time.Millisecond       // 3 s > 2.49 s + 0.5 s
+	run.PerCall[Create].Wall = 13 * time.Second         // 10 / 13 > 0.75
+	run.PerCall[Plan].Wall = 5900 * time.Millisecond    // 3 / 5.9 > 0.5
+	run.PerCall[Update].Wall = 5300 * time.Millisecond  // 4 / 5.3 > 0.75
+	run.PerCall[Destroy].Wall = 6600 * time.Millisecond // 6 / 6.6 > 0.9
+	want := []verdict{missed, missed, missed, missed, missed}
+	if got := verdicts(run.comparisonChecks(testSettings, MemberSharing, 500)); !slices.Equal(got, want) {
+		t.Errorf("verdicts %v, want %v", got, want)
+	}
+	// Reported, not judged, below the largest N and at another latency.
+	want = []verdict{info, info, info, info, info}
+	if got := verdicts(run.comparisonChecks(testSettings, MemberSharing, 1000)); !slices.Equal(got, want) {
+		t.Errorf("at N = 500 of a report up to 1000: verdicts %v, want %v", got, want)
+	}
+	slow := testSettings
+	slow.Latency = 20 * time.Millisecond
+	if got := verdicts(run.comparisonChecks(slow, MemberSharing, 500)); !slices.Equal(got, want) {
+		t.Errorf("at 20ms latency: verdicts %v, want %v", got, want)
+	}
+}
+
+// The largest N is the report's, whatever it is: 30 in a small run.
+func TestComparisonChecksAtLargestN(t *testing.T) {
+	run := goodRun()
+	run.N = 30
+	r := Report{Settings: testSettings, Runs: []Run{{N: 10}, run}}
+	md := r.Markdown()
+	if !strings.Contains(md, "- met: create time: 10.00 s = 0.50x the per-call provider's 20.00 s (target at the largest N, 30, with 50ms latency") {
+		t.Errorf("the comparison at N = 30 is not judged:\n%s", md)
+	}
+}
+
+// The server image resource is compared with the no-op provider only: the
+// per-call provider shares member server images.
+func TestComparisonChecksServer(t *testing.T) {
+	run := goodRun()
+	run.Server = goodServerPhases()
+	cs := run.comparisonChecks(testSettings, ServerSharing, 500)
+	if got := verdicts(cs); !slices.Equal(got, []verdict{met}) || !strings.Contains(cs[0].text, "no-op provider's 2.50 s") {
+		t.Errorf("server comparison checks %+v, want the no-op provider's plan only, met", cs)
+	}
+	// Missing measurements make no checks.
+	run.NoOp, run.PerCall = nil, nil
+	if cs := run.comparisonChecks(testSettings, MemberSharing, 500); len(cs) != 0 {
+		t.Errorf("checks without the no-op and the per-call providers: %+v", cs)
 	}
 }

@@ -1,7 +1,8 @@
 // Command bench runs the provider benchmark (package benchmark) against the
 // NCP API emulator, in process, and writes the markdown report to -out and
-// to standard output. Missed targets are reported, not enforced: it exits
-// non-zero only when a terraform command (or the setup) fails.
+// to standard output, and a picture of the times against N to -plot.
+// Missed targets are reported, not enforced: it exits non-zero only when a
+// terraform command (or the setup) fails.
 //
 //	go run ./internal/benchmark/cmd/bench -n 10,100,500 -latency 50ms
 package main
@@ -25,8 +26,11 @@ import (
 	"github.com/ncloudimage/terraform-provider-ncloudimage/internal/emulator"
 )
 
-// noOpPackage is the no-op provider, built beside the provider.
-const noOpPackage = acctest.ProviderPackage + "/internal/benchmark/cmd/noop-provider"
+// The no-op and the per-call providers, built beside the provider.
+const (
+	noOpPackage    = acctest.ProviderPackage + "/internal/benchmark/cmd/noop-provider"
+	perCallPackage = acctest.ProviderPackage + "/internal/benchmark/cmd/percall-provider"
+)
 
 // The emulator accepts only these; the provider gets them through the environment.
 const (
@@ -53,7 +57,10 @@ func run(args []string) (failed bool, err error) {
 	rateLimit := fs.Float64("rate-limit", 0, "emulator rate limit in calls/s during the runs of -n (0 = none)")
 	throttledN := fs.Int("throttled-n", 100, "member server image sharing resources in the throttled apply (0 = skip it)")
 	throttledRate := fs.Float64("throttled-rate", 10, "emulator rate limit in calls/s during the throttled apply (0 = skip it)")
+	largeN := fs.Int("large-n", 20, "resources of each resource type in the large region (0 = skip it)")
+	largeImages := fs.Int("large-region", 5000, "images of the resources' hypervisor the account holds in the large region, theirs included (0 = skip it)")
 	out := fs.String("out", "bench-results.md", "file the markdown report is written to")
+	plotOut := fs.String("plot", "internal/benchmark/time-vs-n.png", `PNG file the times against N are drawn in, relative to the module's root ("" = none)`)
 	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is terraform's default)")
 	keep := fs.Bool("keep", false, "keep the work directory: configurations, state and terraform logs")
 	terraform := fs.String("terraform", "", "terraform binary (default: terraform on PATH; never downloaded)")
@@ -88,6 +95,9 @@ func run(args []string) (failed bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	if *plotOut != "" && !filepath.IsAbs(*plotOut) {
+		*plotOut = filepath.Join(moduleDir, *plotOut)
+	}
 	work, err := os.MkdirTemp("", "ncloudimage-bench-")
 	if err != nil {
 		return false, fmt.Errorf("work directory: %w", err)
@@ -98,13 +108,17 @@ func run(args []string) (failed bool, err error) {
 		defer os.RemoveAll(work)
 	}
 
-	fmt.Fprintln(os.Stderr, "bench: building the provider and the no-op provider")
+	fmt.Fprintln(os.Stderr, "bench: building the provider, the no-op provider and the per-call provider")
 	bin, err := acctest.BuildProvider(ctx, filepath.Join(work, "bin"))
 	if err != nil {
 		return false, err
 	}
 	noop := filepath.Join(work, "bin", "terraform-provider-noop")
 	if err := acctest.Build(ctx, noOpPackage, noop); err != nil {
+		return false, err
+	}
+	perCall := filepath.Join(work, "bin", "terraform-provider-percall")
+	if err := acctest.Build(ctx, perCallPackage, perCall); err != nil {
 		return false, err
 	}
 
@@ -114,7 +128,7 @@ func run(args []string) (failed bool, err error) {
 	}
 	defer emu.Close()
 	runner, err := benchmark.NewRunner(benchmark.Options{
-		Terraform: tf, ProviderBin: bin, NoOpBin: noop, Emulator: emu, AccessKey: accessKey, SecretKey: secretKey,
+		Terraform: tf, ProviderBin: bin, NoOpBin: noop, PerCallBin: perCall, Emulator: emu, AccessKey: accessKey, SecretKey: secretKey,
 		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism, WorkDir: work, Progress: os.Stderr,
 	})
 	if err != nil {
@@ -135,6 +149,14 @@ func run(args []string) (failed bool, err error) {
 		t := runner.Throttled(ctx, *throttledN, *throttledRate)
 		report.Throttled = &t
 	}
+	if *largeN > 0 && *largeImages > 0 {
+		for _, k := range benchmark.SharingKinds {
+			if ctx.Err() != nil {
+				break
+			}
+			report.LargeRegions = append(report.LargeRegions, runner.LargeRegion(ctx, k, *largeN, *largeImages))
+		}
+	}
 	report.Settings.Environment = environment(ctx, moduleDir, tfVersion, started, startLoad)
 
 	md := report.Markdown()
@@ -143,10 +165,28 @@ func run(args []string) (failed bool, err error) {
 		return true, fmt.Errorf("write report: %w", err)
 	}
 	fmt.Fprintln(os.Stderr, "bench: report written to", *out)
+	if *plotOut != "" && len(report.Runs) > 0 {
+		if err := writePlot(report, *plotOut); err != nil {
+			return true, err
+		}
+		fmt.Fprintln(os.Stderr, "bench: times against N drawn in", *plotOut)
+	}
 	if ctx.Err() != nil {
 		return true, errors.New("interrupted")
 	}
 	return report.Failed(), nil
+}
+
+func writePlot(report benchmark.Report, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("plot: %w", err)
+	}
+	if err := report.WritePlot(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // moduleRoot is the directory of the go.mod governing the working directory:
