@@ -115,6 +115,40 @@ func (run *Run) setSharing(k Kind, ms []Measurement) {
 	}
 }
 
+// MedianRun merges runs of the same N: each phase of each configuration is
+// the run whose time is the median (the lower one of an even count). A
+// phase that failed in any run is that failure, and ends the
+// configuration's measurements, as in a single run.
+func MedianRun(runs []Run) Run {
+	median := func(of func(Run) []Measurement) []Measurement {
+		var out []Measurement
+		for p := range Phases {
+			var ms []Measurement
+			for _, run := range runs {
+				if m, ran := PhaseAt(of(run), Phase(p)); ran {
+					if m.Err != nil {
+						return append(out, m)
+					}
+					ms = append(ms, m)
+				}
+			}
+			if len(ms) == 0 {
+				break
+			}
+			slices.SortFunc(ms, func(a, b Measurement) int { return cmp.Compare(a.Wall, b.Wall) })
+			out = append(out, ms[(len(ms)-1)/2])
+		}
+		return out
+	}
+	merged := Run{N: runs[0].N}
+	merged.Member = median(func(run Run) []Measurement { return run.Member })
+	merged.Server = median(func(run Run) []Measurement { return run.Server })
+	merged.Floor = median(func(run Run) []Measurement { return run.Floor })
+	merged.NoOp = median(func(run Run) []Measurement { return run.NoOp })
+	merged.PerCall = median(func(run Run) []Measurement { return run.PerCall })
+	return merged
+}
+
 // Throttled is an apply of N member server image sharing resources with the
 // emulator rate limited.
 type Throttled struct {
@@ -139,6 +173,7 @@ type Settings struct {
 	Latency     time.Duration
 	RateLimit   float64 // 0 = none
 	Parallelism int
+	Repeat      int    // runs per N, of which each time is the median; 0 or 1 = one
 	Environment string // versions, platform and commit, one line
 }
 
@@ -210,8 +245,12 @@ func (r Report) Markdown() string {
 		rate = fmt.Sprintf("rate limit %g calls/s", s.RateLimit)
 	}
 	fmt.Fprintf(&b, "# ncloudimage benchmark\n\n%s\n\n", s.Environment)
+	runs := "one run each"
+	if s.Repeat > 1 {
+		runs = fmt.Sprintf("the median of %d runs (each N's configurations run in turn, %d times), with that run's calls and memory", s.Repeat, s.Repeat)
+	}
 	fmt.Fprintf(&b, "Emulator latency %s per API call, %s; `terraform -parallelism=%d`. "+
-		"Times are whole terraform commands, process start to exit, one run each. "+
+		"Times are whole terraform commands, process start to exit, "+runs+". "+
 		"The floor is the same N of `terraform_data` (built into Terraform: no provider process, no API); "+
 		"ratio = ncloudimage / terraform_data. The no-op provider is a terraform-plugin-framework provider "+
 		"whose resource has the same arguments and does nothing (`internal/benchmark/cmd/noop-provider`): "+

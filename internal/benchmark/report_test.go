@@ -399,3 +399,39 @@ func TestComparisonChecksServer(t *testing.T) {
 		t.Errorf("checks without the no-op and the per-call providers: %+v", cs)
 	}
 }
+
+// MedianRun takes each phase's median time with that run's calls, and keeps
+// a failure of any run, which ends the configuration's phases.
+func TestMedianRun(t *testing.T) {
+	at := func(walls ...time.Duration) []Measurement {
+		ms := make([]Measurement, len(walls))
+		for i, w := range walls {
+			ms[i] = Measurement{Wall: w, Total: int(w / time.Second)}
+		}
+		return ms
+	}
+	s := time.Second
+	failed := Measurement{Wall: s, Err: errors.New("plan failed")}
+	runs := []Run{
+		{N: 5, Member: at(3*s, 9*s, 1*s, 4*s), NoOp: at(2*s, 2*s, 2*s, 2*s)},
+		{N: 5, Member: at(1*s, 7*s, 3*s, 6*s), NoOp: append(at(3*s), failed)},
+		{N: 5, Member: at(2*s, 8*s, 2*s, 5*s), NoOp: at(1*s, 2*s, 2*s, 2*s)},
+	}
+	got := MedianRun(runs)
+	var walls []time.Duration
+	for _, m := range got.Member {
+		walls = append(walls, m.Wall)
+		if m.Total != int(m.Wall/s) {
+			t.Errorf("phase of %s carries the calls of another run (%d)", m.Wall, m.Total)
+		}
+	}
+	if want := []time.Duration{2 * s, 8 * s, 2 * s, 5 * s}; !slices.Equal(walls, want) || got.N != 5 {
+		t.Errorf("member medians %v (N %d), want %v (N 5)", walls, got.N, want)
+	}
+	if len(got.NoOp) != 2 || got.NoOp[1].Err == nil || got.NoOp[0].Wall != 2*s {
+		t.Errorf("no-op: %+v, want the create's median and the failed plan, nothing after", got.NoOp)
+	}
+	if got.Server != nil || got.PerCall != nil {
+		t.Errorf("configurations that never ran: server %v, per-call %v; want nil", got.Server, got.PerCall)
+	}
+}

@@ -62,6 +62,7 @@ func run(args []string) (failed bool, err error) {
 	out := fs.String("out", "bench-results.md", "file the markdown report is written to")
 	plotOut := fs.String("plot", "internal/benchmark/time-vs-n.png", `PNG file the times against N are drawn in, relative to the module's root ("" = none)`)
 	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is terraform's default)")
+	repeat := fs.Int("repeat", 3, "runs of each N; each time reported is the median")
 	keep := fs.Bool("keep", false, "keep the work directory: configurations, state and terraform logs")
 	terraform := fs.String("terraform", "", "terraform binary (default: terraform on PATH; never downloaded)")
 	if err := fs.Parse(args); err != nil {
@@ -74,8 +75,8 @@ func run(args []string) (failed bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("-n: %w", err)
 	}
-	if *parallelism < 1 {
-		return false, errors.New("-parallelism must be at least 1")
+	if *parallelism < 1 || *repeat < 1 {
+		return false, errors.New("-parallelism and -repeat must be at least 1")
 	}
 	tf := *terraform
 	if tf == "" {
@@ -136,14 +137,20 @@ func run(args []string) (failed bool, err error) {
 	}
 
 	report := benchmark.Report{Settings: benchmark.Settings{
-		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism,
+		Latency: *latency, RateLimit: *rateLimit, Parallelism: *parallelism, Repeat: *repeat,
 	}}
 	started, startLoad := time.Now(), loadAverage()
 	for _, n := range ns {
-		if ctx.Err() != nil {
-			break
+		var runs []benchmark.Run
+		for range *repeat {
+			if ctx.Err() != nil {
+				break
+			}
+			runs = append(runs, runner.Run(ctx, n))
 		}
-		report.Runs = append(report.Runs, runner.Run(ctx, n))
+		if len(runs) > 0 {
+			report.Runs = append(report.Runs, benchmark.MedianRun(runs))
+		}
 	}
 	if *throttledN > 0 && *throttledRate > 0 && ctx.Err() == nil {
 		t := runner.Throttled(ctx, *throttledN, *throttledRate)
