@@ -22,11 +22,11 @@ const (
 	targetsParallelism = 10 // terraform's default
 	throttledTargetN   = 100
 	// readAheadN resources read ahead; a plan of them reads with at most
-	// readAheadReads calls: imageread's readAheadAfter (30) images in
-	// lookups of ten, the listing's one page, and a lookup gathered while
-	// it was read.
+	// readAheadReads calls: two lookups of ten before imageread's
+	// readAheadAfter (21) images, the listing's one page in place of the
+	// third, and room for batches that timing splits.
 	readAheadN     = 200
-	readAheadReads = 30/10 + 2
+	readAheadReads = 5
 	throttledRate  = 10.0 // calls per second
 
 	targetsAccessKey = "targets-access-key"

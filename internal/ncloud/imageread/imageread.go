@@ -42,11 +42,12 @@ const (
 	// a lookup made earlier in the same plan.
 	recentFor = time.Minute
 	// readAheadAfter is how many images of a region a run looks up before
-	// the Reader lists the region: three rounds of Terraform's default
-	// parallelism. A configuration of a few images never pays for a
-	// listing of a large account, and the calls made by then tell what
-	// later lookups would cost.
-	readAheadAfter = 30
+	// the Reader lists the region: more than two rounds of Terraform's
+	// default parallelism, so that the listing replaces the third round's
+	// lookup. A configuration of a few images never pays for a listing of
+	// a large account, and the calls made by then tell what later lookups
+	// would cost.
+	readAheadAfter = 21
 	// pagesAtOnce bounds the listing's calls in flight.
 	pagesAtOnce = 4
 )
