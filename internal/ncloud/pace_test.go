@@ -2,6 +2,7 @@ package ncloud
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func (p *pacer) spacing() time.Duration {
 }
 
 func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
-	const paceStart, paceMax = 50 * time.Millisecond, 2 * time.Second // 1/slowStart, 1/slowest
+	const paceStart, paceMax = 100 * time.Millisecond, 2 * time.Second // 1/slowStart, 1/slowest
 	p := newPacer(0)
 	if d := p.spacing(); d != 0 {
 		t.Fatalf("a new pacer without a rate spaces requests by %s, want 0", d)
@@ -32,8 +33,17 @@ func TestPacerSlowsDownWhenThrottledAndRecovers(t *testing.T) {
 	for range 200 {
 		p.succeeded()
 	}
+	// Within probeFor of the slowdown the pace grows slowly past the one
+	// that was throttled; once that is a minute old, it recovers whole.
+	if d := p.spacing(); d == 0 || d >= paceStart {
+		t.Fatalf("after many successes within a minute of the throttle the spacing is %s, want between 0 and %s", d, paceStart)
+	}
+	p.cut = p.cut.Add(-probeFor)
+	for range 200 {
+		p.succeeded()
+	}
 	if d := p.spacing(); d != 0 {
-		t.Fatalf("after many successes the spacing is %s, want 0", d)
+		t.Fatalf("after many successes a minute after the throttle the spacing is %s, want 0", d)
 	}
 	for range 20 {
 		p.throttled(time.Now())
@@ -56,7 +66,7 @@ func TestPacerThrottleKeepsASlowerCap(t *testing.T) {
 // pace once, not once each, and a request paced after the slowdown can slow
 // it again.
 func TestPacerSlowsOncePerPace(t *testing.T) {
-	const paceStart = 50 * time.Millisecond // 1/slowStart
+	const paceStart = 100 * time.Millisecond // 1/slowStart
 	p := newPacer(0)
 	sent := time.Now()
 	for range 10 {
@@ -71,24 +81,50 @@ func TestPacerSlowsOncePerPace(t *testing.T) {
 	}
 }
 
-// A slowdown does not make later requests wait out the turns promised at
-// the faster pace: with ten requests queued at 20/s (half a second of
-// turns), a request after a slowdown to 10/s starts within its own
-// spacing, not after the queue's second at the new rate.
-func TestPacerSlowdownForgetsPromisedTurns(t *testing.T) {
+// After a slowdown the pace comes back quickly to three quarters of the
+// pace that was throttled, then approaches that pace slowly: twenty
+// successes after a throttle at 10/s do not overrun it again.
+func TestPacerProbesTheThrottledPaceSlowly(t *testing.T) {
 	p := newPacer(0)
-	p.throttled(time.Now()) // 20/s
+	p.throttled(time.Now()) // 10/s
+	p.throttled(time.Now()) // throttled at 10/s: 5/s
+	for range 20 {
+		p.succeeded()
+	}
+	if got := p.lim.Limit(); got <= 7.5 || got >= 10 {
+		t.Fatalf("after 20 successes the pace is %.1f/s, want above 7.5/s (three quarters of the throttled 10/s) and below 10/s", float64(got))
+	}
+}
+
+// After a slowdown no request starts for pauseFor, also one that was
+// already waiting for a turn at the old pace; then they start at the new
+// pace.
+func TestPacerPausesAfterSlowdown(t *testing.T) {
+	p := newPacer(0)
+	p.throttled(time.Now().Add(-time.Hour)) // 10/s, paused
+	p.cut = p.cut.Add(-pauseFor)            // the pause is over
+	started := make(chan time.Time, 10)
 	for range 10 {
-		go func() { _ = p.wait(context.Background()) }()
+		go func() {
+			_ = p.wait(context.Background())
+			started <- time.Now()
+		}()
 	}
-	time.Sleep(10 * time.Millisecond) // the ten are queued
-	p.throttled(time.Now())           // 10/s
-	start := time.Now()
-	if err := p.wait(context.Background()); err != nil {
-		t.Fatal(err)
+	time.Sleep(50 * time.Millisecond) // the ten are queued at 10/s; one or two have started
+	slowdown := time.Now()
+	p.throttled(slowdown) // 5/s, paused
+	var late []time.Duration
+	for range 10 {
+		at := (<-started).Sub(slowdown)
+		if at > 0 && at < pauseFor-20*time.Millisecond {
+			t.Errorf("a request queued before the slowdown started %s after it, within the pause of %s", at, pauseFor)
+		}
+		late = append(late, at)
 	}
-	if waited := time.Since(start); waited > 300*time.Millisecond {
-		t.Errorf("a request after the slowdown waited %s, want about one spacing (100ms)", waited)
+	// At most ten turns at 5/s after the pause, not a turn owed for each
+	// request queued at the old pace on top.
+	if last := slices.Max(late); last > pauseFor+10*200*time.Millisecond+300*time.Millisecond {
+		t.Errorf("the last queued request started %s after the slowdown, want within the pause and ten turns at 5/s", last)
 	}
 }
 
