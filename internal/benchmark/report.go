@@ -116,37 +116,59 @@ func (run *Run) setSharing(k Kind, ms []Measurement) {
 }
 
 // MedianRun merges runs of the same N: each phase of each configuration is
-// the run whose time is the median (the lower one of an even count). A
-// phase that failed in any run is that failure, and ends the
-// configuration's measurements, as in a single run.
+// the run whose time is the median (see medianPhases).
 func MedianRun(runs []Run) Run {
-	median := func(of func(Run) []Measurement) []Measurement {
-		var out []Measurement
-		for p := range Phases {
-			var ms []Measurement
-			for _, run := range runs {
-				if m, ran := PhaseAt(of(run), Phase(p)); ran {
-					if m.Err != nil {
-						return append(out, m)
-					}
-					ms = append(ms, m)
-				}
-			}
-			if len(ms) == 0 {
-				break
-			}
-			slices.SortFunc(ms, func(a, b Measurement) int { return cmp.Compare(a.Wall, b.Wall) })
-			out = append(out, ms[(len(ms)-1)/2])
+	of := func(get func(Run) []Measurement) []Measurement {
+		all := make([][]Measurement, len(runs))
+		for i, run := range runs {
+			all[i] = get(run)
 		}
-		return out
+		return medianPhases(all)
 	}
-	merged := Run{N: runs[0].N}
-	merged.Member = median(func(run Run) []Measurement { return run.Member })
-	merged.Server = median(func(run Run) []Measurement { return run.Server })
-	merged.Floor = median(func(run Run) []Measurement { return run.Floor })
-	merged.NoOp = median(func(run Run) []Measurement { return run.NoOp })
-	merged.PerCall = median(func(run Run) []Measurement { return run.PerCall })
+	return Run{
+		N:       runs[0].N,
+		Member:  of(func(run Run) []Measurement { return run.Member }),
+		Server:  of(func(run Run) []Measurement { return run.Server }),
+		Floor:   of(func(run Run) []Measurement { return run.Floor }),
+		NoOp:    of(func(run Run) []Measurement { return run.NoOp }),
+		PerCall: of(func(run Run) []Measurement { return run.PerCall }),
+	}
+}
+
+// MedianLargeRegion merges runs of the same large region as MedianRun does.
+func MedianLargeRegion(runs []LargeRegion) LargeRegion {
+	merged := runs[0]
+	all := make([][]Measurement, len(runs))
+	for i, run := range runs {
+		all[i] = run.Phases
+	}
+	merged.Phases = medianPhases(all)
 	return merged
+}
+
+// medianPhases is, for each phase, the measurement of the median time
+// among the runs' (the lower one of an even count), with that run's calls
+// and memory. A phase that failed in any run is that failure, and ends the
+// measurements, as in a single run.
+func medianPhases(runs [][]Measurement) []Measurement {
+	var out []Measurement
+	for p := range Phases {
+		var ms []Measurement
+		for _, run := range runs {
+			if m, ran := PhaseAt(run, Phase(p)); ran {
+				if m.Err != nil {
+					return append(out, m)
+				}
+				ms = append(ms, m)
+			}
+		}
+		if len(ms) == 0 {
+			break
+		}
+		slices.SortFunc(ms, func(a, b Measurement) int { return cmp.Compare(a.Wall, b.Wall) })
+		out = append(out, ms[(len(ms)-1)/2])
+	}
+	return out
 }
 
 // Throttled is an apply of N member server image sharing resources with the

@@ -435,3 +435,18 @@ func TestMedianRun(t *testing.T) {
 		t.Errorf("configurations that never ran: server %v, per-call %v; want nil", got.Server, got.PerCall)
 	}
 }
+
+// MedianLargeRegion keeps the region's description and takes each phase's
+// median run.
+func TestMedianLargeRegion(t *testing.T) {
+	s := time.Second
+	runs := []LargeRegion{
+		{Kind: ServerSharing, N: 20, Images: 5000, Phases: []Measurement{{Wall: 3 * s, Total: 3}}},
+		{Kind: ServerSharing, N: 20, Images: 5000, Phases: []Measurement{{Wall: 1 * s, Total: 1}}},
+		{Kind: ServerSharing, N: 20, Images: 5000, Phases: []Measurement{{Wall: 2 * s, Total: 2}}},
+	}
+	got := MedianLargeRegion(runs)
+	if got.Kind != ServerSharing || got.N != 20 || got.Images != 5000 || len(got.Phases) != 1 || got.Phases[0].Total != 2 {
+		t.Errorf("merged %+v, want the server region of 20 in 5000 with the 2 s run's create", got)
+	}
+}

@@ -161,7 +161,11 @@ func run(args []string) (failed bool, err error) {
 			if ctx.Err() != nil {
 				break
 			}
-			report.LargeRegions = append(report.LargeRegions, runner.LargeRegion(ctx, k, *largeN, *largeImages))
+			var runs []benchmark.LargeRegion
+			for range *repeat {
+				runs = append(runs, runner.LargeRegion(ctx, k, *largeN, *largeImages))
+			}
+			report.LargeRegions = append(report.LargeRegions, benchmark.MedianLargeRegion(runs))
 		}
 	}
 	report.Settings.Environment = environment(ctx, moduleDir, tfVersion, started, startLoad)
