@@ -24,13 +24,16 @@ import (
 )
 
 const (
-	// readWindow is how long a batch gathers lookups before its call:
-	// Terraform starts up to ten resources at once, within a few
-	// milliseconds, and starts the next ones as those finish. It is small
-	// beside a gateway round trip, so a lone read hardly notices it.
+	// readWindow is how long a batch gathers lookups before its call,
+	// counted from the last one that joined, up to gatherMax from the
+	// first: Terraform starts up to ten resources at once, within a few
+	// milliseconds (more when the machine is busy), and starts the next
+	// ones as those finish. It is small beside a gateway round trip, so a
+	// lone read hardly notices it.
 	readWindow = 10 * time.Millisecond
-	// gatherMax bounds how long the next call waits for lookups to join
-	// after a call (see gather).
+	// gatherMax bounds how long a call waits for lookups to join: the
+	// first batch after its first lookup, the next after a call (see
+	// gather).
 	gatherMax = 30 * time.Millisecond
 	// maxBatch images per call; the client splits larger lists anyway.
 	maxBatch = 100
@@ -105,6 +108,10 @@ type batch[T any] struct {
 	last   *ncloud.LastFailure
 	nos    []string
 	seen   map[string]bool
+	// window flushes a batch that no call in flight will; opened is when
+	// its first lookup came.
+	window *time.Timer
+	opened time.Time
 	done   chan struct{} // closed when images and err are set
 	images map[string]*T
 	err    error
@@ -163,12 +170,16 @@ func (r *Reader[T]) Get(ctx context.Context, k ncloud.ImageKey) (*T, error) {
 		b = &batch[T]{ctx: ncloud.WithLastFailure(context.WithoutCancel(ctx), last), last: last, seen: map[string]bool{}, done: make(chan struct{})}
 		rr.next = b
 		if !rr.flying {
-			time.AfterFunc(readWindow, func() { r.flush(k.Region, b) })
+			b.opened = time.Now()
+			b.window = time.AfterFunc(readWindow, func() { r.flush(k.Region, b) })
 		}
 	}
 	if !b.seen[k.No] {
 		b.seen[k.No] = true
 		b.nos = append(b.nos, k.No)
+		if b.window != nil && !rr.flying {
+			b.window.Reset(min(readWindow, time.Until(b.opened.Add(gatherMax))))
+		}
 		select {
 		case rr.joined <- struct{}{}:
 		default:

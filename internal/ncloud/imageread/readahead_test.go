@@ -274,3 +274,24 @@ func TestReadAheadAgainstEmulator(t *testing.T) {
 		t.Errorf("%d getServerImageList calls for %d images, want at most %d", calls, n, readAheadAfter/10+4)
 	}
 }
+
+// TestFirstBatchWaitsForStragglers: Terraform's first ten lookups may
+// arrive over more than readWindow on a busy machine; while they keep
+// coming, within gatherMax, they make one call, not two.
+func TestFirstBatchWaitsForStragglers(t *testing.T) {
+	f := newFakeAPI(10)
+	r := f.reader()
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			if _, err := r.Get(t.Context(), ncloud.ImageKey{Region: "KR", No: f.no(i)}); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(gatherMax / 20) // ten lookups over half gatherMax, more than readWindow
+	}
+	wg.Wait()
+	if fetches, _ := f.calls(); fetches != 1 {
+		t.Errorf("ten lookups %s apart took %d calls, want 1", gatherMax/20, fetches)
+	}
+}
