@@ -105,9 +105,9 @@ type batch[T any] struct {
 	ctx context.Context
 	// last is the call's last failed attempt, for the lookups whose
 	// context ends while the call still retries.
-	last   *ncloud.LastFailure
-	nos    []string
-	seen   map[string]bool
+	last *ncloud.LastFailure
+	nos  []string
+	seen map[string]bool
 	// window flushes a batch that no call in flight will; opened is when
 	// its first lookup came.
 	window *time.Timer
