@@ -213,8 +213,10 @@ func (r *Reader[T]) Recent(k ncloud.ImageKey) (*T, bool) {
 	if e, ok := r.recent[k]; ok && time.Since(e.at) <= recentFor {
 		return e.img, true
 	}
-	if rr := r.regions[k.Region]; rr != nil && rr.listing[k.No] != nil && time.Since(rr.listedAt) <= recentFor {
-		return rr.listing[k.No], true
+	if rr := r.regions[k.Region]; rr != nil {
+		if img := rr.fresh(k.No); img != nil {
+			return img, true
+		}
 	}
 	return nil, false
 }
@@ -228,13 +230,23 @@ func (r *Reader[T]) Changing(k ncloud.ImageKey) {
 	r.changing[k] = true
 }
 
-// listed is the listing's answer for k, if it holds one still fresh.
+// listed is the listing's answer for k, if it holds one still fresh and
+// this process does not write the image.
 func (r *Reader[T]) listed(rr *regionReads[T], k ncloud.ImageKey) (*T, bool) {
-	img := rr.listing[k.No]
-	if img == nil || r.changing[k] || time.Since(rr.listedAt) > recentFor {
+	img := rr.fresh(k.No)
+	if img == nil || r.changing[k] {
 		return nil, false
 	}
 	return img, true
+}
+
+// fresh is the listing's image numbered no, or nil when it holds none or
+// is older than recentFor.
+func (rr *regionReads[T]) fresh(no string) *T {
+	if time.Since(rr.listedAt) > recentFor {
+		return nil
+	}
+	return rr.listing[no]
 }
 
 // flush makes the batch's call unless it was already made or another call

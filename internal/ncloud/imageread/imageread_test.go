@@ -19,6 +19,13 @@ const (
 // memberReader is a member image Reader on a fresh emulator.
 func memberReader(t *testing.T) (*Reader[ncloud.MemberServerImage], *emulator.Server) {
 	t.Helper()
+	client, emu := emulatorClient(t)
+	return MemberImages(client), emu
+}
+
+// emulatorClient is an API client of a fresh emulator.
+func emulatorClient(t *testing.T) (*ncloud.Client, *emulator.Server) {
+	t.Helper()
 	emu := emulator.New(emulator.Options{AccessKey: testAccessKey, SecretKey: testSecretKey})
 	if err := emu.Start(); err != nil {
 		t.Fatal(err)
@@ -28,7 +35,7 @@ func memberReader(t *testing.T) (*Reader[ncloud.MemberServerImage], *emulator.Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	return MemberImages(client), emu
+	return client, emu
 }
 
 // Workers stand in for Terraform's: each looks up one image after another,

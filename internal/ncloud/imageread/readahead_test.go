@@ -242,15 +242,7 @@ func TestFailedPageFallsBack(t *testing.T) {
 // images, through the real client and the emulator's paging, for images
 // of the server image API too (whose listing holds the account's own).
 func TestReadAheadAgainstEmulator(t *testing.T) {
-	emu := emulator.New(emulator.Options{AccessKey: testAccessKey, SecretKey: testSecretKey})
-	if err := emu.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emu.Close)
-	client, err := ncloud.New(ncloud.Config{AccessKey: testAccessKey, SecretKey: testSecretKey, BaseURL: emu.URL()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	client, emu := emulatorClient(t)
 	const n = 1200 // two pages
 	for i := range n {
 		emu.PutImage(emulator.Image{No: strconv.Itoa(40000 + i), Name: "kvm-" + strconv.Itoa(i), Hypervisor: "KVM", SharedLoginIDs: []string{"user-" + strconv.Itoa(i)}})
