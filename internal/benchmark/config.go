@@ -40,14 +40,14 @@ const (
 	// MemberSharing: Terraform's own cost for N resources, with no provider
 	// process and no API.
 	Floor
-	// NoOp is N resources of cmd/noop-provider, with the same arguments as
-	// MemberSharing: what Terraform and terraform-plugin-framework cost a
-	// provider, with no API.
+	// NoOp is N resources of cmd/noop-provider, with MemberSharing's
+	// schema and arguments: what Terraform and terraform-plugin-framework
+	// cost a provider, with no API.
 	NoOp
 	// PerCall is N resources of cmd/percall-provider on MemberSharing's
-	// images, with its arguments: a provider written the usual way, one API
-	// call per read, which is what ncloudimage's batching is measured
-	// against.
+	// images, with its schema and arguments: a provider written the usual
+	// way, one API call per read, which is what ncloudimage's batching is
+	// measured against.
 	PerCall
 )
 
@@ -65,8 +65,8 @@ func (k Kind) ResourceType() string {
 		"ncloudimage_member_server_image_sharing_permission",
 		"ncloudimage_server_image_sharing_permission",
 		"terraform_data",
-		"noop_sharing",
-		"percall_sharing",
+		"noop_member_server_image_sharing_permission",
+		"percall_member_server_image_sharing_permission",
 	}[k]
 }
 

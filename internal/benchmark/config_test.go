@@ -112,7 +112,7 @@ func TestConfigPerCall(t *testing.T) {
 # Settings come from NCLOUD_API_GW, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY.
 provider "percall" {}
 
-resource "percall_sharing" "image_0" {
+resource "percall_member_server_image_sharing_permission" "image_0" {
   member_server_image_no = "30000"
   shared_login_ids       = ["team-a@example.com", "team-c@example.com"]
 }
@@ -132,7 +132,7 @@ func TestConfigNoOp(t *testing.T) {
   }
 }
 
-resource "noop_sharing" "image_0" {
+resource "noop_member_server_image_sharing_permission" "image_0" {
   member_server_image_no = "30000"
   shared_login_ids       = ["team-a@example.com", "team-b@example.com"]
 }

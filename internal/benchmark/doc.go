@@ -19,4 +19,11 @@
 // writes that configuration and runs terraform. cmd/bench is the command
 // behind `make bench`. TestCallCountTargets (internal/provider) asserts the
 // call-count targets through the Runner.
+//
+// The two reference providers live in packages noop and percall, served by
+// cmd/noop-provider and cmd/percall-provider. Their resources have the
+// member resource's schema and identity (TestReferenceSchemasMatchMemberResource):
+// Terraform's local backend rewrites the whole state file after every
+// resource it applies, so a reference that stored less state per resource
+// would be faster for that alone.
 package benchmark

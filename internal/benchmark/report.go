@@ -275,14 +275,17 @@ func (r Report) Markdown() string {
 		"Times are whole terraform commands, process start to exit, "+runs+". "+
 		"The floor is the same N of `terraform_data` (built into Terraform: no provider process, no API); "+
 		"ratio = ncloudimage / terraform_data. The no-op provider is a terraform-plugin-framework provider "+
-		"whose resource has the same arguments and does nothing (`internal/benchmark/cmd/noop-provider`): "+
-		"what Terraform and the framework cost any provider. The per-call provider has the member resource's arguments "+
+		"whose resource has the member resource's schema and does nothing (`internal/benchmark/cmd/noop-provider`): "+
+		"what Terraform and the framework cost any provider. The per-call provider has the member resource's schema "+
 		"and is written the usual way, one API call per read and no batching, through the same API client "+
 		"(`internal/benchmark/cmd/percall-provider`); it runs on the member resource's images, and ratio to per-call = "+
 		"ncloudimage / per-call provider. API calls are counted by the emulator per command. "+
 		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s). "+
 		"Each N has a table per resource type, each of its own configuration and images; "+
-		"the floors are measured once per N and shown in both.\n",
+		"the floors are measured once per N and shown in both. "+
+		"Both reference providers have the member resource's schema (arguments, computed attributes, timeouts block, identity) "+
+		"because Terraform's local backend rewrites the whole state file after each resource it applies: "+
+		"the state a resource holds costs time.\n",
 		s.Latency, rate, s.Parallelism, pollInterval)
 
 	largestN := 0

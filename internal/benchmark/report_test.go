@@ -217,7 +217,7 @@ func TestMarkdown(t *testing.T) {
 			"|---|--:|--:|--:|--:|--:|--:|---|--:|--:|\n",
 		"| create | 10.00 s | 5.00 s | 2.00x | 6.00 s | 20.00 s | 0.50x | 1000 | 2.00 | msi-set 500, msi-detail 495, msi-list 5 | 0 | 20.0 MiB |",
 		"| no-change plan | 3.00 s | 2.00 s | 1.50x | 2.50 s | 8.00 s | 0.38x | 5 | 0.01 | msi-list 5 | 0 | 20.0 MiB |",
-		"Per-call provider: `percall_sharing`, on the same images.\n\n| phase | per-call provider | API calls |",
+		"Per-call provider: `percall_member_server_image_sharing_permission`, on the same images.\n\n| phase | per-call provider | API calls |",
 		"| create | 20.00 s | 2000 | 4.00 | msi-list 1500, msi-set 500 | 0 | 20.0 MiB |",
 		"| update 10% | 6.00 s | 600 | 1.20 | msi-list 550, msi-set 50 | 0 | 20.0 MiB |",
 		"- met: create time: 10.00 s = 0.50x the per-call provider's 20.00 s (target at the largest N, 500, with 50ms latency: <= 0.75x = 15.00 s)",
