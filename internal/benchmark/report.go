@@ -283,7 +283,7 @@ func (r Report) Markdown() string {
 		"Provider peak is the largest VmHWM of any provider process during the command (polled every %s). "+
 		"Each N has a table per resource type, each of its own configuration and images; "+
 		"the floors are measured once per N and shown in both. "+
-		"Both reference providers have the member resource's schema (arguments, computed attributes, timeouts block, identity) "+
+		"Both carry that whole schema (arguments, computed attributes, timeouts block, identity) "+
 		"because Terraform's local backend rewrites the whole state file after each resource it applies: "+
 		"the state a resource holds costs time.\n",
 		s.Latency, rate, s.Parallelism, pollInterval)

@@ -214,13 +214,15 @@ func (s *sharing) Read(ctx context.Context, req resource.ReadRequest, resp *reso
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot read the image", err.Error())
+		return
 	case img == nil:
 		resp.State.RemoveResource(ctx)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 	default:
 		resp.Diagnostics.Append(resp.State.Set(ctx, imageModel(ctx, state, img, &resp.Diagnostics))...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 	}
+	// The framework wants an identity after every read, also one that
+	// removes the resource.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state)...)
 }
 
 func (s *sharing) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
